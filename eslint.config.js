@@ -1,0 +1,73 @@
+// @ts-check
+// Lint is where the runtime layering is enforced (see ../shared/STYLE.md, "Layer by runtime"):
+// main/common runs anywhere, main/node and main/cli run under plain Node, only main/electron and
+// preload/ may load Electron at run time.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const noElectronAtRuntime = {
+  name: 'electron',
+  message: 'This layer runs under plain Node: use `import type` from electron, or move the code to main/electron.',
+  allowTypeImports: true,
+};
+const noNodeBuiltins = {
+  group: ['node:*'],
+  message: 'main/common must run in any JS runtime; put Node-specific code in main/node.',
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['main/common/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectronAtRuntime],
+          patterns: [noNodeBuiltins, { group: ['../node/*', '../cli/*', '../electron/*', '**/node/**', '**/cli/**', '**/electron/**'], message: 'main/common may not import a higher layer.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['main/node/**/*.ts', 'main/cli/**/*.ts', 'test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectronAtRuntime],
+          patterns: [{ group: ['**/electron/**'], message: 'Plain-Node layers may not import the Electron glue.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ ...noElectronAtRuntime, message: 'The renderer talks to main only through the preload API.' }],
+          patterns: [{ group: ['node:*', '**/main/node/**', '**/main/cli/**'], message: 'The renderer is browser code.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+);

@@ -1,0 +1,35 @@
+import { parseArgs } from 'node:util';
+import { TokenTrayError } from '../../common/errors.js';
+import type { AccountStatusReport } from '../../node/engine/account-status.js';
+import { openCliEngine } from '../cli-context.js';
+import { describeLifetime } from './describe-lifetime.js';
+
+/** `tokentray list [--json]`: every account and its state, never a secret. */
+export async function listCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  if (positionals.length > 0) throw new TokenTrayError('usage', 'Usage: tokentray list [--json]');
+  const engine = openCliEngine();
+  const reports = await engine.statuses();
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+    return;
+  }
+  if (reports.length === 0) {
+    process.stderr.write('No accounts yet. Add one with `tokentray add` (see `tokentray --help`).\n');
+    return;
+  }
+  process.stdout.write(table(reports, engine.clock.now()));
+}
+
+function table(reports: AccountStatusReport[], now: number): string {
+  const rows = [['NAME', 'LABEL', 'STATUS', 'EXPIRES IN'], ...reports.map((r) => [
+    r.name,
+    r.label,
+    r.status,
+    r.expiresAt === null ? '-' : Date.parse(r.expiresAt) <= now ? 'expired' : describeLifetime(Date.parse(r.expiresAt) - now),
+  ])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  const lines = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  const notes = reports.filter((r) => r.message !== undefined).map((r) => `  ${r.name}: ${r.message}`);
+  return [...lines, ...(notes.length > 0 ? ['', ...notes] : [])].join('\n') + '\n';
+}

@@ -1,0 +1,50 @@
+import { EXIT, TokenTrayError, asTokenTrayError } from '../common/errors.js';
+import { formatError } from '../common/redact.js';
+import { addCommand } from './commands/add-command.js';
+import { listCommand } from './commands/list-command.js';
+import { refreshCommand } from './commands/refresh-command.js';
+import { removeCommand } from './commands/remove-command.js';
+import { tokenCommand } from './commands/token-command.js';
+import { USAGE } from './usage.js';
+
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  add: addCommand,
+  token: tokenCommand,
+  refresh: refreshCommand,
+  list: listCommand,
+  remove: removeCommand,
+};
+
+/** Runs one CLI invocation and returns its exit code. Errors end here, rendered once, redacted. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h' || rest.includes('--help')) {
+    process.stdout.write(USAGE);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${typeof VERSION === 'string' ? VERSION : 'dev'}\n`);
+    return EXIT.ok;
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  try {
+    if (command === undefined) {
+      throw new TokenTrayError('usage', `Unknown command "${name.slice(0, 40)}".`, { hint: 'Run `tokentray --help` for the commands.' });
+    }
+    await command(rest);
+    return EXIT.ok;
+  } catch (err) {
+    const error = isArgsError(err) ? new TokenTrayError('usage', err.message, { hint: 'Run `tokentray --help` for usage.' }) : asTokenTrayError(err);
+    process.stderr.write(`tokentray: ${formatError(error).replace(/\n/g, '\ntokentray: ')}\n`);
+    return error.exitCode;
+  }
+}
+
+/** Set by the build (esbuild `define`) from package.json. */
+declare const VERSION: string | undefined;
+
+/** node:util parseArgs reports unknown or malformed options with these codes. */
+function isArgsError(err: unknown): err is Error {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}

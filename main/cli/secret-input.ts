@@ -1,0 +1,43 @@
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { TokenTrayError } from '../common/errors.js';
+import { registerSecret } from '../common/redact.js';
+
+/**
+ * Secrets never come from argv, where `ps` and shell history would show them. They come from an
+ * environment variable, or from a prompt that does not echo, when a person is at a terminal.
+ */
+export async function readSecret(envName: string, prompt: string, required: boolean): Promise<string | undefined> {
+  const fromEnv = process.env[envName];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    registerSecret(fromEnv);
+    return fromEnv;
+  }
+  if (process.stdin.isTTY === true && process.stderr.isTTY === true) {
+    const value = (await hiddenPrompt(prompt)).trim();
+    registerSecret(value);
+    if (value !== '' || !required) return value === '' ? undefined : value;
+  }
+  if (!required) return undefined;
+  throw new TokenTrayError('usage', `No ${prompt.replace(/[:(].*$/, '').trim().toLowerCase()} was given.`, {
+    hint: `Set ${envName} in the environment (secrets are never taken from the command line), or run in a terminal to be prompted.`,
+  });
+}
+
+function hiddenPrompt(prompt: string): Promise<string> {
+  const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
+  process.stderr.write(prompt);
+  const rl = createInterface({ input: process.stdin, output: muted, terminal: true });
+  return new Promise((resolve, reject) => {
+    rl.on('SIGINT', () => {
+      rl.close();
+      process.stderr.write('\n');
+      reject(new TokenTrayError('usage', 'Cancelled.'));
+    });
+    rl.question('', (answer) => {
+      rl.close();
+      process.stderr.write('\n');
+      resolve(answer);
+    });
+  });
+}

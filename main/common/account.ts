@@ -1,0 +1,61 @@
+import { TokenTrayError } from './errors.js';
+
+/** How the client authenticates at the token endpoint (RFC 6749 §2.3, RFC 8414 §2). */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'none',
+];
+
+/** The non-secret description of an account, as kept in the settings file. */
+export interface Account {
+  name: string;
+  label: string;
+  /** Where refreshes go. Resolved from the issuer by discovery when one was given. */
+  tokenEndpoint: string;
+  issuer?: string;
+  revocationEndpoint?: string;
+  clientId: string;
+  clientAuth: ClientAuthMethod;
+  scopes: string[];
+  createdAt: string;
+  /** Set when the grant is known dead, so no process presents its refresh token again. */
+  signInRequired?: { since: string; reason: string };
+  /** The last refresh failure, for `list` and the UI; cleared by the next success. */
+  lastError?: { at: string; code: string; message: string };
+}
+
+/** What each account reports to the UI and to `tokentray list`. */
+export type AccountStatus = 'fresh' | 'stale' | 'refreshing' | 'sign-in-required' | 'error';
+
+/** The cached access token, kept in the keychain next to the refresh token. */
+export interface AccessTokenRecord {
+  accessToken: string;
+  tokenType: string;
+  /** Epoch ms. Computed from the moment the request was sent, so network time never extends it. */
+  expiresAt: number;
+  /** Epoch ms at which the request that produced it was sent. */
+  issuedAt: number;
+  scope?: string;
+}
+
+const NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function validateAccountName(name: unknown): string {
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name) || name === '.' || name === '..') {
+    throw new TokenTrayError('invalid_input', `"${String(name).slice(0, 80)}" is not a valid account name.`, {
+      hint: 'Use 1 to 64 letters, digits, "-", "_" or ".", for example "work-google".',
+    });
+  }
+  return name;
+}
+
+export function parseScopes(value: string | undefined): string[] {
+  return (value ?? '').split(/[\s,]+/).filter((s) => s.length > 0);
+}
+
+/** Seconds of life left, never negative. */
+export function secondsLeft(record: Pick<AccessTokenRecord, 'expiresAt'>, now: number): number {
+  return Math.max(0, Math.floor((record.expiresAt - now) / 1000));
+}

@@ -1,0 +1,41 @@
+import type { AccessTokenRecord, Account, AccountStatus } from '../../common/account.js';
+import { planRefreshAt } from '../../common/refresh-plan.js';
+
+/** One account as the UI and `tokentray list` show it. Never holds a secret. */
+export interface AccountStatusReport {
+  name: string;
+  label: string;
+  status: AccountStatus;
+  /** ISO 8601, or null when no token is cached. */
+  expiresAt: string | null;
+  scope: string | null;
+  message?: string;
+}
+
+/**
+ * The status of an account from what is stored: fresh until its refresh point, stale after it (or
+ * with no token), error when the last refresh failed, sign-in-required when the grant is dead.
+ */
+export function describeAccount(
+  account: Account,
+  record: AccessTokenRecord | undefined,
+  now: number,
+  refreshing: boolean,
+  refreshAtFraction?: number,
+): AccountStatusReport {
+  const base = {
+    name: account.name,
+    label: account.label,
+    expiresAt: record === undefined ? null : new Date(record.expiresAt).toISOString(),
+    scope: record?.scope ?? (account.scopes.length > 0 ? account.scopes.join(' ') : null),
+  };
+  if (account.signInRequired !== undefined) {
+    return { ...base, status: 'sign-in-required', message: account.signInRequired.reason };
+  }
+  if (refreshing) return { ...base, status: 'refreshing' };
+  if (account.lastError !== undefined) return { ...base, status: 'error', message: account.lastError.message };
+  const fresh =
+    record !== undefined &&
+    now < planRefreshAt(record.issuedAt, record.expiresAt, refreshAtFraction === undefined ? {} : { fraction: refreshAtFraction });
+  return { ...base, status: fresh ? 'fresh' : 'stale' };
+}

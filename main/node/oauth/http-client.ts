@@ -1,0 +1,63 @@
+import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+
+/** Limits on every OAuth HTTP exchange, so a stuck or hostile server cannot hang or flood us. */
+export interface HttpLimits {
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  /** The whole exchange, enforced with an AbortSignal on top of the per-phase timeouts. */
+  totalTimeoutMs: number;
+  maxResponseBytes: number;
+}
+
+export const DEFAULT_LIMITS: HttpLimits = {
+  connectTimeoutMs: 10_000,
+  headersTimeoutMs: 15_000,
+  bodyTimeoutMs: 15_000,
+  totalTimeoutMs: 30_000,
+  // Token responses are a few KiB; a JWT-heavy one stays far below this.
+  maxResponseBytes: 1024 * 1024,
+};
+
+/** The shape oauth4webapi's `customFetch` calls with, for any method and body. */
+export type OAuthFetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: unknown; redirect?: 'manual'; signal?: AbortSignal },
+) => Promise<Response>;
+
+/**
+ * undici's fetch with our limits, through HTTPS_PROXY / HTTP_PROXY with NO_PROXY exceptions when
+ * they are set (EnvHttpProxyAgent), and directly otherwise.
+ */
+export function createOAuthFetch(limits: HttpLimits = DEFAULT_LIMITS): OAuthFetch {
+  const dispatcher: Dispatcher = new EnvHttpProxyAgent({
+    connectTimeout: limits.connectTimeoutMs,
+    headersTimeout: limits.headersTimeoutMs,
+    bodyTimeout: limits.bodyTimeoutMs,
+    maxResponseSize: limits.maxResponseBytes,
+    // A CLI exits right after its request; idle sockets must not hold it open.
+    keepAliveTimeout: 1_000,
+  });
+  return (url, init) =>
+    undiciFetch(url, { ...(init as object), dispatcher }) as unknown as Promise<Response>;
+}
+
+/** The per-request deadline handed to oauth4webapi, as a factory so each request gets its own. */
+export const totalTimeout = (limits: HttpLimits) => () => AbortSignal.timeout(limits.totalTimeoutMs);
+
+/**
+ * `TOKENTRAY_HTTP_TIMEOUT` (seconds) shortens or lengthens the whole-exchange deadline, for slow
+ * proxies or for scripts that would rather fail fast. Unset or invalid keeps the defaults.
+ */
+export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): HttpLimits {
+  const seconds = Number(env.TOKENTRAY_HTTP_TIMEOUT);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) return DEFAULT_LIMITS;
+  const ms = Math.round(seconds * 1000);
+  return {
+    ...DEFAULT_LIMITS,
+    totalTimeoutMs: ms,
+    connectTimeoutMs: Math.min(DEFAULT_LIMITS.connectTimeoutMs, ms),
+    headersTimeoutMs: Math.min(DEFAULT_LIMITS.headersTimeoutMs, ms),
+    bodyTimeoutMs: Math.min(DEFAULT_LIMITS.bodyTimeoutMs, ms),
+  };
+}

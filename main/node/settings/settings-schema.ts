@@ -1,0 +1,87 @@
+import type { Account } from '../../common/account.js';
+
+/** Options the user sets in the settings window (issue: desktop app) or by editing the file. */
+export interface AppOptions {
+  /** Seconds after which a copied token is cleared from the clipboard, if it is still there. */
+  clipboardClearSeconds: number;
+  /** Refresh once this fraction of a token's life has passed (or 5 minutes before the end). */
+  refreshAtFraction: number;
+  launchAtLogin: boolean;
+}
+
+export interface SettingsData {
+  accounts: Record<string, Account>;
+  defaultAccount?: string;
+  options: AppOptions;
+}
+
+export const DEFAULT_OPTIONS: AppOptions = {
+  clipboardClearSeconds: 60,
+  refreshAtFraction: 0.8,
+  launchAtLogin: false,
+};
+
+const isoDate = { type: 'string', maxLength: 40 } as const;
+
+const accountSchema = {
+  type: 'object',
+  required: ['name', 'label', 'tokenEndpoint', 'clientId', 'clientAuth', 'scopes', 'createdAt'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+    label: { type: 'string', maxLength: 200 },
+    tokenEndpoint: { type: 'string', format: 'uri' },
+    issuer: { type: 'string', format: 'uri' },
+    revocationEndpoint: { type: 'string', format: 'uri' },
+    clientId: { type: 'string', minLength: 1, maxLength: 1000 },
+    clientAuth: { enum: ['client_secret_basic', 'client_secret_post', 'none'] },
+    scopes: { type: 'array', items: { type: 'string', minLength: 1 } },
+    createdAt: isoDate,
+    signInRequired: {
+      type: 'object',
+      required: ['since', 'reason'],
+      properties: { since: isoDate, reason: { type: 'string' } },
+    },
+    lastError: {
+      type: 'object',
+      required: ['at', 'code', 'message'],
+      properties: { at: isoDate, code: { type: 'string' }, message: { type: 'string' } },
+    },
+  },
+} as const;
+
+/**
+ * The JSON schema of the settings file, in conf's per-key form. The app (electron-store) and the
+ * CLI (conf) both open the file with {@link settingsFileOptions}, so they validate it identically.
+ */
+export const settingsSchema = {
+  accounts: {
+    type: 'object',
+    default: {},
+    propertyNames: { pattern: '^[A-Za-z0-9._-]{1,64}$' },
+    additionalProperties: accountSchema,
+  },
+  defaultAccount: { type: 'string' },
+  options: {
+    type: 'object',
+    default: DEFAULT_OPTIONS,
+    additionalProperties: false,
+    properties: {
+      clipboardClearSeconds: { type: 'integer', minimum: 0, maximum: 3600 },
+      refreshAtFraction: { type: 'number', exclusiveMinimum: 0, maximum: 0.95 },
+      launchAtLogin: { type: 'boolean' },
+    },
+  },
+} as const;
+
+export function settingsFileOptions(dataDir: string) {
+  return {
+    cwd: dataDir,
+    configName: 'config',
+    schema: settingsSchema,
+    clearInvalidConfig: false,
+    // Not secret, but private: who you have accounts with.
+    configFileMode: 0o600,
+    accessPropertiesByDotNotation: false,
+  } as const;
+}

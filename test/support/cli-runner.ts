@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The built CLI, exactly as `npx tokentray` runs it. `npm test` builds it first. */
+export const CLI_PATH = fileURLToPath(new URL('../../dist/main/cli/tokentray.mjs', import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Everything any CLI run printed, so tests can scan it all for secrets at the end. */
+export const transcript: CliResult[] = [];
+
+/** Runs `tokentray ARGS` in a new process with its settings in `home`. */
+export function tokentray(args: string[], home: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+      env: { ...process.env, TOKENTRAY_HOME: home, TOKENTRAY_CLIENT_SECRET: '', TOKENTRAY_REFRESH_TOKEN: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const result = { code: code ?? -1, stdout, stderr };
+      transcript.push(result);
+      resolve(result);
+    });
+  });
+}
+
+export async function freshHome(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'tokentray-home-'));
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Usage: with-private-keyring.sh CMD [ARGS...]
+#
+# Runs CMD against a private, throw-away Secret Service (gnome-keyring on its own
+# D-Bus session bus), so tests exercise the real OS keychain code path (keytar ->
+# libsecret -> D-Bus) without ever reading or writing the user's real keychain.
+# Exits with CMD's exit code. The temporary home is removed afterwards.
+set -euo pipefail
+
+if [ "$#" -eq 0 ]; then
+  echo "usage: $(basename "$0") CMD [ARGS...]" >&2
+  exit 2
+fi
+
+missing=()
+command -v dbus-run-session >/dev/null 2>&1 || missing+=(dbus-run-session)
+command -v gnome-keyring-daemon >/dev/null 2>&1 || missing+=(gnome-keyring-daemon)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "with-private-keyring: missing ${missing[*]}." >&2
+  echo "  Install on Debian/Ubuntu: sudo apt-get install -y gnome-keyring dbus-x11 libsecret-1-dev libsecret-tools" >&2
+  exit 1
+fi
+
+# npm and npx keep their cache under $HOME/.npm. Pointing HOME at an empty temp
+# dir would make every `npx` inside re-download, so keep the original cache.
+export npm_config_cache="${npm_config_cache:-${HOME:-/root}/.npm}"
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/tokentray-keyring.XXXXXXXX")"
+cleanup() { rm -rf -- "$tmp"; }
+trap cleanup EXIT
+# Without these, a Ctrl-C or kill would skip the EXIT trap in some bash versions
+# and leave the temp keyring behind.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The keyring file lands in XDG_DATA_HOME/keyrings; gnome-keyring refuses a
+# runtime dir that is not private.
+export HOME="$tmp/home"
+export XDG_DATA_HOME="$tmp/data"
+export XDG_CONFIG_HOME="$tmp/config"
+export XDG_CACHE_HOME="$tmp/cache"
+export XDG_RUNTIME_DIR="$tmp/run"
+mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$tmp" "$XDG_RUNTIME_DIR"
+
+# As root, dbus-daemon tries to raise its fd limit, fails inside containers and
+# says so on stderr on every run. Drop exactly that line; let anything else through.
+daemon_opt=()
+real_daemon="$(command -v dbus-daemon || true)"
+if [ "$(id -u)" = 0 ] && [ -n "$real_daemon" ]; then
+  mkdir -p "$tmp/bin"
+  cat >"$tmp/bin/dbus-daemon" <<WRAPPER
+#!/usr/bin/env bash
+exec "$real_daemon" "\$@" 2> >(grep -v --line-buffered 'Failed to set fd limit' >&2)
+WRAPPER
+  chmod 700 "$tmp/bin/dbus-daemon"
+  daemon_opt=(--dbus-daemon="$tmp/bin/dbus-daemon")
+fi
+
+# Not exec'd: the EXIT trap must still run after CMD finishes.
+# `--unlock` reads the (throw-away) password "test" from stdin and creates an
+# unlocked login keyring, so libsecret never prompts. Its stdout is a list of
+# environment variables we do not need.
+status=0
+dbus-run-session "${daemon_opt[@]}" -- sh -c \
+  'echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$@"' \
+  sh "$@" || status=$?
+exit "$status"
