@@ -21,10 +21,10 @@ describe('tokentray CLI with a rotating authorization server', () => {
   after(() => provider.close());
 
   const add = async (name: string, extra: string[] = [], refreshToken?: string) => {
-    const rt = refreshToken ?? (await provider.mintRefreshToken(provider.clients.rotating.clientId, { scope: 'openid offline_access api:read' }));
+    const rt = refreshToken ?? (await provider.mintRefreshToken(provider.clients.rotating.clientId, { scope: 'openid offline_access profile' }));
     spentAndSecret.push(rt);
     return tokentray(
-      ['add', name, '--token-endpoint', provider.tokenEndpoint, '--client-id', provider.clients.rotating.clientId, '--scope', 'openid offline_access api:read', ...extra],
+      ['add', name, '--token-endpoint', provider.tokenEndpoint, '--client-id', provider.clients.rotating.clientId, '--scope', 'openid offline_access profile', ...extra],
       home,
       { TOKENTRAY_CLIENT_SECRET: provider.clients.rotating.clientSecret, TOKENTRAY_REFRESH_TOKEN: rt },
     );
@@ -54,7 +54,7 @@ describe('tokentray CLI with a rotating authorization server', () => {
     assert.equal(json.access_token, token);
     assert.equal(json.token_type, 'Bearer');
     assert.ok(Date.parse(String(json.expires_at)) > Date.now() + 3_000_000, 'expires_at is about an hour away');
-    assert.match(String(json.scope), /api:read/);
+    assert.match(String(json.scope), /profile/);
     assert.equal(provider.counts().total, 0, 'no request while the cached token is fresh');
   });
 

@@ -15,6 +15,7 @@ fi
 missing=()
 command -v dbus-run-session >/dev/null 2>&1 || missing+=(dbus-run-session)
 command -v gnome-keyring-daemon >/dev/null 2>&1 || missing+=(gnome-keyring-daemon)
+command -v dbus-send >/dev/null 2>&1 || missing+=(dbus-send)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "with-private-keyring: missing ${missing[*]}." >&2
   echo "  Install on Debian/Ubuntu: sudo apt-get install -y gnome-keyring dbus-x11 libsecret-1-dev libsecret-tools" >&2
@@ -43,26 +44,30 @@ export XDG_RUNTIME_DIR="$tmp/run"
 mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$tmp" "$XDG_RUNTIME_DIR"
 
-# As root, dbus-daemon tries to raise its fd limit, fails inside containers and
-# says so on stderr on every run. Drop exactly that line; let anything else through.
-daemon_opt=()
-real_daemon="$(command -v dbus-daemon || true)"
-if [ "$(id -u)" = 0 ] && [ -n "$real_daemon" ]; then
-  mkdir -p "$tmp/bin"
-  cat >"$tmp/bin/dbus-daemon" <<WRAPPER
-#!/usr/bin/env bash
-exec "$real_daemon" "\$@" 2> >(grep -v --line-buffered 'Failed to set fd limit' >&2)
-WRAPPER
-  chmod 700 "$tmp/bin/dbus-daemon"
-  daemon_opt=(--dbus-daemon="$tmp/bin/dbus-daemon")
-fi
+# The inner script, run on the private bus:
+# - `--unlock` reads the throw-away password "test" from stdin and creates an
+#   unlocked login keyring, so libsecret never prompts. Its stdout lists
+#   environment variables we do not need.
+# - gnome-keyring-daemon returns before it has claimed org.freedesktop.secrets
+#   on the bus. A CMD that asks for a secret at once would find no Secret
+#   Service, and a CMD that exits at once leaves the daemon running forever
+#   (it misses the bus going away). So wait until the name is owned (max ~5 s).
+inner='
+echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+i=0
+until dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
+        org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null \
+      | grep -q "boolean true"; do
+  i=$((i + 1))
+  if [ "$i" -ge 100 ]; then
+    echo "with-private-keyring: gnome-keyring-daemon did not start the Secret Service" >&2
+    exit 1
+  fi
+  sleep 0.05
+done
+exec "$@"'
 
 # Not exec'd: the EXIT trap must still run after CMD finishes.
-# `--unlock` reads the (throw-away) password "test" from stdin and creates an
-# unlocked login keyring, so libsecret never prompts. Its stdout is a list of
-# environment variables we do not need.
 status=0
-dbus-run-session "${daemon_opt[@]}" -- sh -c \
-  'echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$@"' \
-  sh "$@" || status=$?
+dbus-run-session -- sh -c "$inner" sh "$@" || status=$?
 exit "$status"

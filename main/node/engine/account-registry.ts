@@ -38,6 +38,12 @@ export async function addAccount(engine: TokenEngine, input: NewAccount): Promis
   if (input.clientAuth !== undefined && !CLIENT_AUTH_METHODS.includes(input.clientAuth)) {
     throw new TokenTrayError('invalid_input', `Unknown client authentication method "${input.clientAuth}".`, { hint: `Use one of: ${CLIENT_AUTH_METHODS.join(', ')}.` });
   }
+  if (input.issuer === undefined && input.tokenEndpoint === undefined) {
+    throw new TokenTrayError('usage', 'Give either --token-endpoint or --issuer.', {
+      hint: 'For Google: --token-endpoint https://oauth2.googleapis.com/token (or --issuer https://accounts.google.com).',
+    });
+  }
+  checkEndpointUrl(input.issuer ?? input.tokenEndpoint ?? '', input.issuer === undefined ? 'token endpoint' : 'issuer');
   // The refresh below may rotate, and so spend, the pasted token: be sure we can keep its successor.
   await engine.vault.probe();
 
@@ -47,12 +53,8 @@ export async function addAccount(engine: TokenEngine, input: NewAccount): Promis
     const found = await engine.client.discover(input.issuer);
     endpoints = { tokenEndpoint: found.tokenEndpoint, issuer: found.issuer, ...(found.revocationEndpoint === undefined ? {} : { revocationEndpoint: found.revocationEndpoint }) };
     supported = found.authMethods;
-  } else if (input.tokenEndpoint !== undefined) {
-    endpoints = { tokenEndpoint: checkEndpointUrl(input.tokenEndpoint, 'token endpoint').href };
   } else {
-    throw new TokenTrayError('usage', 'Give either --token-endpoint or --issuer.', {
-      hint: 'For Google: --token-endpoint https://oauth2.googleapis.com/token (or --issuer https://accounts.google.com).',
-    });
+    endpoints = { tokenEndpoint: checkEndpointUrl(input.tokenEndpoint ?? '', 'token endpoint').href };
   }
 
   const secret = input.clientSecret === '' ? undefined : input.clientSecret;

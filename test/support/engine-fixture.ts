@@ -1,0 +1,40 @@
+import Conf from 'conf';
+import { TokenEngine, type TokenEngineDeps } from '../../main/node/engine/token-engine.js';
+import { loadKeytar, type KeychainBackend } from '../../main/node/keychain/keychain-backend.js';
+import { SecretVault } from '../../main/node/keychain/secret-vault.js';
+import { TokenClient } from '../../main/node/oauth/token-client.js';
+import type { SettingsData } from '../../main/node/settings/settings-schema.js';
+import { SettingsStore } from '../../main/node/settings/settings-store.js';
+
+/** An engine as the CLI builds it (conf, keytar, undici), on a data folder and keychain service of the test's. */
+export function openEngine(dataDir: string, service: string, overrides: Partial<TokenEngineDeps> & { backend?: () => Promise<KeychainBackend> } = {}): TokenEngine {
+  const settings = SettingsStore.open(dataDir, (o) => new Conf<SettingsData>(o as ConstructorParameters<typeof Conf<SettingsData>>[0]), () => undefined);
+  return new TokenEngine({
+    settings,
+    vault: new SecretVault(overrides.backend ?? loadKeytar, service),
+    client: new TokenClient(),
+    ...overrides,
+  });
+}
+
+/**
+ * Fault injection around the real keychain: passes every call through to keytar, except that
+ * while `failWrites` matches an entry, writing it fails the way a locked keychain does.
+ */
+export class KeychainWithFailingWrites implements KeychainBackend {
+  failWrites: RegExp | undefined;
+  constructor(private readonly real: KeychainBackend) {}
+  getPassword(service: string, account: string) {
+    return this.real.getPassword(service, account);
+  }
+  async setPassword(service: string, account: string, password: string) {
+    if (this.failWrites?.test(account)) throw new Error('Cannot create an item in a locked collection');
+    return this.real.setPassword(service, account, password);
+  }
+  deletePassword(service: string, account: string) {
+    return this.real.deletePassword(service, account);
+  }
+  findCredentials(service: string) {
+    return this.real.findCredentials(service);
+  }
+}
