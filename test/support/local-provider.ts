@@ -5,7 +5,11 @@
 // idea of it.
 //
 // oidc-provider ships no type declarations. The few parts used here are described by the
-// interfaces below, and `any` never leaves this file.
+// interfaces below; the one untyped import is cast to them in loadProvider().
+//
+// Getting a refresh token through the browser: oidc-provider follows OpenID Connect Core §11
+// to the letter and drops offline_access from an authorization request unless it also carries
+// prompt=consent. Without it the code exchange returns no refresh_token.
 
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
@@ -204,6 +208,90 @@ function secret(): string {
   return randomBytes(32).toString('base64url');
 }
 
+// ---- Configuration ------------------------------------------------------------------------
+
+type Clients = LocalProvider['clients'];
+
+function providerConfiguration(
+  clients: Clients,
+  accessTokenTtl: number,
+  jwk: JsonWebKey,
+): Record<string, unknown> {
+  const native = {
+    application_type: 'native',
+    redirect_uris: LOOPBACK_REDIRECTS,
+    response_types: ['code'],
+  };
+  const userGrants = ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT];
+  return {
+    clients: [
+      {
+        ...native,
+        client_id: clients.rotating.clientId,
+        client_secret: clients.rotating.clientSecret,
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: [...userGrants, 'client_credentials'],
+      },
+      {
+        ...native,
+        client_id: clients.googleLike.clientId,
+        client_secret: clients.googleLike.clientSecret,
+        token_endpoint_auth_method: 'client_secret_post',
+        grant_types: [...userGrants, 'client_credentials'],
+      },
+      {
+        ...native,
+        client_id: clients.publicClient.clientId,
+        token_endpoint_auth_method: 'none',
+        // client_credentials needs a client that can authenticate.
+        grant_types: userGrants,
+      },
+    ],
+    jwks: { keys: [jwk] },
+    cookies: { keys: [secret(), secret()] },
+    // Authorization code only: no implicit or hybrid flows to advertise.
+    responseTypes: ['code'],
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'api:read'],
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name'],
+    },
+    findAccount: (_ctx: unknown, accountId: string) => ({
+      accountId,
+      claims: () => ({
+        sub: accountId,
+        email: `${accountId}@tokentray.test`,
+        email_verified: true,
+        name: `Test user ${accountId}`,
+      }),
+    }),
+    // Refresh tokens are issued when offline_access is granted (oidc-provider's default
+    // issueRefreshToken). With rotation on, a spent one coming back revokes the grant.
+    rotateRefreshToken: (ctx: ProviderContext) =>
+      ctx.oidc?.client?.clientId !== clients.googleLike.clientId,
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: true },
+      revocation: { enabled: true },
+      introspection: { enabled: true },
+      deviceFlow: { enabled: true },
+      clientCredentials: { enabled: true },
+    },
+    ttl: {
+      AccessToken: accessTokenTtl,
+      ClientCredentials: accessTokenTtl,
+      AuthorizationCode: 60,
+      DeviceCode: 600,
+      IdToken: 3600,
+      Interaction: 3600,
+      RefreshToken: FOURTEEN_DAYS,
+      Session: FOURTEEN_DAYS,
+      Grant: FOURTEEN_DAYS,
+    },
+  };
+}
+
 // ---- The server ----------------------------------------------------------------------------
 
 export async function startLocalProvider(opts: LocalProviderOptions = {}): Promise<LocalProvider> {
@@ -244,95 +332,14 @@ export async function startLocalProvider(opts: LocalProviderOptions = {}): Promi
 
   acquireNoticeFilter();
   let provider: ProviderInstance;
-  const clients = {
+  const clients: Clients = {
     rotating: { clientId: 'tokentray-rotating', clientSecret: secret() },
     googleLike: { clientId: 'tokentray-google-like', clientSecret: secret() },
     publicClient: { clientId: 'tokentray-public' },
   };
   try {
     const [Provider, jwk] = await Promise.all([loadProvider(), processSigningKey()]);
-    const nativeClient = {
-      application_type: 'native',
-      redirect_uris: LOOPBACK_REDIRECTS,
-      response_types: ['code'],
-    };
-    provider = new Provider(issuer, {
-      clients: [
-        {
-          ...nativeClient,
-          client_id: clients.rotating.clientId,
-          client_secret: clients.rotating.clientSecret,
-          token_endpoint_auth_method: 'client_secret_basic',
-          grant_types: [
-            'authorization_code',
-            'refresh_token',
-            DEVICE_CODE_GRANT,
-            'client_credentials',
-          ],
-        },
-        {
-          ...nativeClient,
-          client_id: clients.googleLike.clientId,
-          client_secret: clients.googleLike.clientSecret,
-          token_endpoint_auth_method: 'client_secret_post',
-          grant_types: [
-            'authorization_code',
-            'refresh_token',
-            DEVICE_CODE_GRANT,
-            'client_credentials',
-          ],
-        },
-        {
-          ...nativeClient,
-          client_id: clients.publicClient.clientId,
-          token_endpoint_auth_method: 'none',
-          // client_credentials needs a client that can authenticate.
-          grant_types: ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT],
-        },
-      ],
-      jwks: { keys: [jwk] },
-      cookies: { keys: [secret(), secret()] },
-      // Authorization code only: no implicit or hybrid flows to advertise.
-      responseTypes: ['code'],
-      scopes: ['openid', 'offline_access', 'profile', 'email', 'api:read'],
-      claims: {
-        openid: ['sub'],
-        email: ['email', 'email_verified'],
-        profile: ['name'],
-      },
-      findAccount: (_ctx: unknown, accountId: string) => ({
-        accountId,
-        claims: () => ({
-          sub: accountId,
-          email: `${accountId}@tokentray.test`,
-          email_verified: true,
-          name: `Test user ${accountId}`,
-        }),
-      }),
-      // Refresh tokens need offline_access (oidc-provider's default issueRefreshToken) and a
-      // client allowed the refresh_token grant; every client here is.
-      rotateRefreshToken: (ctx: ProviderContext) =>
-        ctx.oidc?.client?.clientId !== clients.googleLike.clientId,
-      pkce: { required: () => true },
-      features: {
-        devInteractions: { enabled: true },
-        revocation: { enabled: true },
-        introspection: { enabled: true },
-        deviceFlow: { enabled: true },
-        clientCredentials: { enabled: true },
-      },
-      ttl: {
-        AccessToken: accessTokenTtl,
-        ClientCredentials: accessTokenTtl,
-        AuthorizationCode: 60,
-        DeviceCode: 600,
-        IdToken: 3600,
-        Interaction: 3600,
-        RefreshToken: FOURTEEN_DAYS,
-        Session: FOURTEEN_DAYS,
-        Grant: FOURTEEN_DAYS,
-      },
-    });
+    provider = new Provider(issuer, providerConfiguration(clients, accessTokenTtl, jwk));
     handle = provider.callback();
   } catch (err) {
     releaseNoticeFilter();

@@ -27,10 +27,16 @@ fi
 export npm_config_cache="${npm_config_cache:-${HOME:-/root}/.npm}"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/tokentray-keyring.XXXXXXXX")"
-cleanup() { rm -rf -- "$tmp"; }
+daemon_log="$tmp/dbus-daemon.log"
+cleanup() {
+  # As root without CAP_SYS_RESOURCE (containers, CI), dbus-daemon always reports that it
+  # could not raise its fd limit. Harmless here; anything else it said is passed on.
+  if [ -s "$daemon_log" ]; then grep -v 'Failed to set fd limit' "$daemon_log" >&2 || true; fi
+  rm -rf -- "$tmp"
+}
 trap cleanup EXIT
-# Without these, a Ctrl-C or kill would skip the EXIT trap in some bash versions
-# and leave the temp keyring behind.
+# Leave through the EXIT trap on Ctrl-C or kill as well, whatever the shell's
+# default for a fatal signal, so the temp keyring never stays behind.
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -67,7 +73,14 @@ until dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
 done
 exec "$@"'
 
+# dbus-daemon's stderr goes to a log that cleanup() filters. Not through a pipe: a pipe's
+# reader would inherit the fd on which dbus-daemon reports its address, and
+# dbus-run-session would wait on it forever.
+real_daemon="$(command -v dbus-daemon || echo /usr/bin/dbus-daemon)"
+printf '#!/bin/sh\nexec "%s" "$@" 2>>"%s"\n' "$real_daemon" "$daemon_log" >"$tmp/dbus-daemon"
+chmod 700 "$tmp/dbus-daemon"
+
 # Not exec'd: the EXIT trap must still run after CMD finishes.
 status=0
-dbus-run-session -- sh -c "$inner" sh "$@" || status=$?
+dbus-run-session --dbus-daemon="$tmp/dbus-daemon" -- sh -c "$inner" sh "$@" || status=$?
 exit "$status"

@@ -50,6 +50,8 @@ export class TokenEngine {
   private readonly retry: RetryPolicy;
   private readonly saveAttempts: number;
   private readonly inflight = new Map<string, Promise<AccessTokenRecord>>();
+  /** Accounts with a refresh under way in this process, for their status. */
+  private readonly refreshing = new Set<string>();
   private readonly cache = new Map<string, AccessTokenRecord>();
   /** Rotated refresh tokens the keychain has not accepted yet. They outrank the keychain's copy. */
   private readonly unsaved = new Map<string, string>();
@@ -136,13 +138,14 @@ export class TokenEngine {
 
   /** Refresh under the account's cross-process lock, re-reading everything once it is held. */
   private async refreshLocked(name: string, need: Need): Promise<AccessTokenRecord> {
-    this.emit(name, 'refreshing');
+    this.refreshing.add(name);
+    this.emit(name);
     try {
-      return await withFileLock(join(locksDir(this.settings.dataDir), `account-${name}`), async () => {
+      const record = await withFileLock(join(locksDir(this.settings.dataDir), `account-${name}`), async () => {
         const account = this.requireUsable(name);
         // Another process may have refreshed while we waited for the lock: its token is ours.
         const stored = await this.storedToken(name);
-        if (!need(stored, this.clock.now())) return this.settle(name, stored as AccessTokenRecord);
+        if (!need(stored, this.clock.now())) return stored as AccessTokenRecord;
         const refreshToken = this.unsaved.get(name) ?? (await this.vault.get(name, 'refresh_token'));
         if (refreshToken === undefined) {
           throw await this.markSignInRequired(account, 'No refresh token is stored for this account.');
@@ -152,9 +155,12 @@ export class TokenEngine {
         if (outcome.rotatedRefreshToken !== undefined) await this.keepRotated(account, outcome.rotatedRefreshToken);
         await this.vault.setAccessToken(name, outcome.record).catch(() => undefined); // a cache; a failure costs one refresh
         if (account.lastError !== undefined) await this.settings.patchAccount(name, (a) => delete a.lastError);
-        return this.settle(name, outcome.record);
+        return outcome.record;
       });
+      this.refreshing.delete(name);
+      return this.settle(name, record);
     } catch (err) {
+      this.refreshing.delete(name);
       const error = asTokenTrayError(err);
       await this.recordFailure(name, error);
       throw error;
@@ -262,15 +268,13 @@ export class TokenEngine {
   }
 
   private describe(account: Account, record: AccessTokenRecord | undefined): AccountStatusReport {
-    return describeAccount(account, record, this.clock.now(), this.inflight.has(account.name), this.settings.options().refreshAtFraction);
+    return describeAccount(account, record, this.clock.now(), this.refreshing.has(account.name), this.settings.options().refreshAtFraction);
   }
 
-  private emit(name: string, override?: 'refreshing'): void {
+  private emit(name: string): void {
     if (this.listeners.size === 0) return;
     const account = this.settings.account(name);
-    if (account === undefined) return;
-    const report = this.describe(account, this.cache.get(name));
-    this.listenersEmit(override === undefined ? report : { ...report, status: override });
+    if (account !== undefined) this.listenersEmit(this.describe(account, this.cache.get(name)));
   }
 
   private listenersEmit(report: AccountStatusReport): void {

@@ -24,7 +24,7 @@ export function loadKeytar(): Promise<KeychainBackend> {
   return loaded;
 }
 
-const NO_SESSION = /autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|org\.freedesktop\.secrets|not provided by any \.service|Could not connect|Failed to connect|dbus/i;
+const NO_SESSION = /autolaunch D-Bus|given address is empty|DBUS_SESSION_BUS_ADDRESS|org\.freedesktop\.secrets|not provided by any \.service|Could not connect|Failed to connect|dbus/i;
 const LOCKED = /locked|prompt|dismissed|cancel|interaction is not allowed|user interaction|errSecAuthFailed/i;
 
 /**

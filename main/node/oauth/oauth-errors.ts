@@ -44,10 +44,11 @@ export function classifyTokenError(err: unknown, endpoint: string, now: number):
   }
 
   if (err instanceof oauth.OperationProcessingError) {
-    const response = err.cause instanceof Response ? err.cause : undefined;
+    const response = asResponse(err.cause);
     if (response !== undefined && (response.status >= 500 || response.status === 429)) {
-      const kind = (response.headers.get('content-type') ?? '').includes('html') ? 'an HTML page' : 'no OAuth error';
-      return transient(`${where} answered HTTP ${response.status} with ${kind}.`, parseRetryAfter(response.headers.get('retry-after'), now), err);
+      const page = (response.headers.get('content-type') ?? '').includes('html') ? ' with an HTML page' : '';
+      const what = response.status === 429 ? 'is rate-limiting requests' : 'is temporarily unavailable';
+      return transient(`${where} ${what}: it answered HTTP ${response.status}${page}.`, parseRetryAfter(response.headers.get('retry-after'), now), err);
     }
     if (hasCode(err, 'UND_ERR_RES_EXCEEDED_MAX_SIZE')) return oversized(where, err);
     return new TokenTrayError('bad_response', `${where} did not send a valid token response: ${describeProcessingError(err, response)}.`, {
@@ -95,6 +96,12 @@ function describeProcessingError(err: oauth.OperationProcessingError, response: 
     default:
       return 'it could not be processed';
   }
+}
+
+/** undici's Response is not the global one, so `instanceof Response` cannot be trusted here. */
+function asResponse(value: unknown): Response | undefined {
+  const r = value as Partial<Response> | null | undefined;
+  return typeof r?.status === 'number' && typeof r.headers?.get === 'function' ? (r as Response) : undefined;
 }
 
 function causes(err: unknown): unknown[] {

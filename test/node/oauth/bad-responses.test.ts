@@ -25,15 +25,15 @@ describe('bad token responses', () => {
   const cases: Array<{ mode: BadMode; exit: number; says: RegExp }> = [
     { mode: 'not-json', exit: 1, says: /not JSON/ },
     { mode: 'html-200', exit: 1, says: /not JSON/ },
-    { mode: 'html-error', exit: 5, says: /HTTP 502 with an HTML page/ },
+    { mode: 'html-error', exit: 5, says: /temporarily unavailable: it answered HTTP 502 with an HTML page/ },
     { mode: 'no-access-token', exit: 1, says: /no access_token/ },
     { mode: 'negative-expires', exit: 1, says: /expires_in/ },
     { mode: 'string-expires', exit: 1, says: /expires_in/ },
     { mode: 'huge-expires', exit: 1, says: /expires_in/ },
     { mode: 'oversized', exit: 1, says: /larger than TokenTray accepts/ },
     { mode: 'slow-headers', exit: 5, says: /timed out/ },
-    { mode: 'server-error', exit: 5, says: /temporarily/ },
-    { mode: 'rate-limited', exit: 5, says: /HTTP 429/ },
+    { mode: 'server-error', exit: 5, says: /temporarily unavailable: it answered HTTP 503/ },
+    { mode: 'rate-limited', exit: 5, says: /rate-limiting requests: it answered HTTP 429/ },
     { mode: 'invalid-client', exit: 1, says: /client/ },
     { mode: 'invalid-grant', exit: 4, says: /invalid_grant/ },
   ];

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { TokenTrayError } from '../../main/common/errors.js';
+import { formatError, redact, registerSecret } from '../../main/common/redact.js';
+
+// A JWT as servers return them: header.payload.signature, base64url.
+const JWT =
+  'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTQyIiwiZXhwIjoxOTAwMDAwMDAwfQ.c2lnbmF0dXJlLWJ5dGVzLWhlcmU';
+
+describe('formatError', () => {
+  it('scrubs every registered secret from the message and the hint', () => {
+    const secret = 'rt-9f8e7d6c5b4a-registered';
+    registerSecret(secret);
+    const text = formatError(
+      new TokenTrayError('invalid_client', `The server rejected ${secret} twice: ${secret}.`, {
+        hint: `Do not paste ${secret} again.`,
+      }),
+    );
+    assert.ok(!text.includes(secret), text);
+    assert.match(text, /The server rejected \[redacted\] twice/);
+    assert.match(text, /Do not paste \[redacted\] again/);
+  });
+
+  it('scrubs credentials it was never told about, by their shape', () => {
+    const cases: Array<[string, string]> = [
+      ['Authorization: Bearer ya29.a0AfH6SMBxyz-_~+/abc', 'ya29.a0AfH6SMBxyz'],
+      ['sent "Authorization: DPoP Zm9vYmFyYmF6cXV4"', 'Zm9vYmFyYmF6cXV4'],
+      ['grant_type=refresh_token&refresh_token=1//0gAbC-dEf_123&client_id=x', '1//0gAbC-dEf_123'],
+      ['client_secret=GOCSPX-abcdef123&x=1', 'GOCSPX-abcdef123'],
+      ['{"access_token":"ya29.secretvalue","token_type":"Bearer"}', 'ya29.secretvalue'],
+      ['{"refresh_token" : "1//0gSpacedOut"}', '1//0gSpacedOut'],
+      [`the server sent ${JWT} back`, JWT.split('.')[2] ?? JWT],
+      [`the server sent ${JWT} back`, JWT.split('.')[1] ?? JWT],
+    ];
+    for (const [message, secret] of cases) {
+      const text = formatError(new TokenTrayError('bad_response', message));
+      assert.ok(
+        !text.includes(secret),
+        `${JSON.stringify(secret)} left in ${JSON.stringify(text)}`,
+      );
+      assert.match(text, /\[redacted\]/);
+    }
+  });
+
+  it('keeps the labels and the rest of the text readable', () => {
+    assert.equal(
+      redact('grant_type=refresh_token&refresh_token=1//0gAbC&client_id=my-client'),
+      'grant_type=refresh_token&refresh_token=[redacted]&client_id=my-client',
+    );
+    assert.equal(
+      redact('{"access_token":"ya29.x","token_type":"Bearer","expires_in":3599}'),
+      '{"access_token":"[redacted]","token_type":"Bearer","expires_in":3599}',
+    );
+    assert.equal(
+      redact('Authorization: Bearer abcdefgh12345678'),
+      'Authorization: Bearer [redacted]',
+    );
+  });
+
+  it(
+    'replaces a JWT and a padded Basic credential with a clean [redacted]',
+    {
+      todo: 'BUG main/common/redact.ts redact(): the replacer takes the JWT match offset for a label, and any "=" in a Basic/Bearer value for a form field',
+    },
+    () => {
+      assert.equal(redact(`token ${JWT} is bad`), 'token [redacted] is bad');
+      assert.equal(
+        redact('Authorization: Basic dXNlcjpwYXNzd29yZA== sent'),
+        'Authorization: Basic [redacted] sent',
+      );
+    },
+  );
+
+  it('never shows the message of an error that is not a TokenTrayError', () => {
+    const secret = 'leaked-in-a-library-error-7c1d';
+    for (const err of [
+      new Error(`request failed: body was {"access_token":"${secret}"}`),
+      new TypeError(`cannot read ${secret}`),
+      Object.assign(new Error(secret), { name: 'HTTPError' }),
+    ]) {
+      const text = formatError(err);
+      assert.ok(!text.includes(secret), text);
+      assert.match(text, new RegExp(`^Unexpected ${err.name}\\.`));
+    }
+    assert.equal(
+      formatError(secret),
+      'Unexpected string. Please report this with the steps that led to it.',
+    );
+    assert.match(formatError(undefined), /^Unexpected undefined\./);
+  });
+
+  it('never shows the cause of a TokenTrayError', () => {
+    const secret = 'cause-secret-5e4d3c';
+    const text = formatError(
+      new TokenTrayError('keychain_unavailable', 'The OS keychain failed.', {
+        cause: new Error(`libsecret said ${secret}`),
+      }),
+    );
+    assert.equal(text, 'The OS keychain failed.');
+  });
+});
