@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 
 const pkg = JSON.parse(await readFile('package.json', 'utf8'));
 // Bundled CommonJS dependencies (ajv, proper-lockfile) call require(); give ESM output one.
-const requireShim = "import { createRequire as __tokentrayCreateRequire } from 'node:module'; const require = __tokentrayCreateRequire(import.meta.url);";
+const requireShim =
+  "import { createRequire as __tokentrayCreateRequire } from 'node:module'; const require = __tokentrayCreateRequire(import.meta.url);";
 const common = { bundle: true, sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
 const node = {
   ...common,
@@ -22,18 +23,56 @@ const node = {
 await rm('dist', { recursive: true, force: true });
 const jobs = [
   // The CLI is split: its cached-token fast path must not load what only a refresh needs.
-  build({ ...node, entryPoints: { tokentray: 'main/cli/tokentray.ts' }, outdir: 'dist/main/cli', splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]' }),
-  build({ ...node, entryPoints: { 'start-app': 'main/launcher/start-app.ts' }, outdir: 'dist/main', outExtension: { '.js': '.mjs' } }),
+  build({
+    ...node,
+    entryPoints: { tokentray: 'main/cli/tokentray.ts' },
+    outdir: 'dist/main/cli',
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+  }),
+  build({
+    ...node,
+    entryPoints: { 'start-app': 'main/launcher/start-app.ts' },
+    outdir: 'dist/main',
+    outExtension: { '.js': '.mjs' },
+  }),
 ];
 if (existsSync('main/electron/app.ts')) {
-  jobs.push(build({ ...node, entryPoints: { app: 'main/electron/app.ts' }, outdir: 'dist/main', outExtension: { '.js': '.mjs' } }));
+  jobs.push(
+    build({
+      ...node,
+      entryPoints: { app: 'main/electron/app.ts' },
+      outdir: 'dist/main',
+      outExtension: { '.js': '.mjs' },
+    }),
+  );
 }
 if (existsSync('preload/preload.ts')) {
-  jobs.push(build({ ...common, platform: 'node', target: 'node22', format: 'cjs', external: ['electron'], entryPoints: ['preload/preload.ts'], outfile: 'dist/preload/preload.cjs' }));
+  jobs.push(
+    build({
+      ...common,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      external: ['electron'],
+      entryPoints: ['preload/preload.ts'],
+      outfile: 'dist/preload/preload.cjs',
+    }),
+  );
 }
 if (existsSync('renderer')) {
   const pages = ['accounts', 'settings'].filter((p) => existsSync(`renderer/${p}/${p}.ts`));
-  jobs.push(build({ ...common, platform: 'browser', target: 'chrome130', format: 'esm', entryPoints: pages.map((p) => `renderer/${p}/${p}.ts`), outdir: 'dist/renderer' }));
+  jobs.push(
+    build({
+      ...common,
+      platform: 'browser',
+      target: 'chrome130',
+      format: 'esm',
+      entryPoints: pages.map((p) => `renderer/${p}/${p}.ts`),
+      outdir: 'dist/renderer',
+    }),
+  );
 }
 await Promise.all(jobs);
 if (existsSync('renderer')) {

@@ -7,7 +7,8 @@ import tseslint from 'typescript-eslint';
 
 const noElectronAtRuntime = {
   name: 'electron',
-  message: 'This layer runs under plain Node: use `import type` from electron, or move the code to main/electron.',
+  message:
+    'This layer runs under plain Node: use `import type` from electron, or move the code to main/electron.',
   allowTypeImports: true,
 };
 const noNodeBuiltins = {
@@ -37,7 +38,20 @@ export default tseslint.config(
         'error',
         {
           paths: [noElectronAtRuntime],
-          patterns: [noNodeBuiltins, { group: ['../node/*', '../cli/*', '../electron/*', '**/node/**', '**/cli/**', '**/electron/**'], message: 'main/common may not import a higher layer.' }],
+          patterns: [
+            noNodeBuiltins,
+            {
+              group: [
+                '../node/*',
+                '../cli/*',
+                '../electron/*',
+                '**/node/**',
+                '**/cli/**',
+                '**/electron/**',
+              ],
+              message: 'main/common may not import a higher layer.',
+            },
+          ],
         },
       ],
     },
@@ -49,7 +63,12 @@ export default tseslint.config(
         'error',
         {
           paths: [noElectronAtRuntime],
-          patterns: [{ group: ['**/electron/**'], message: 'Plain-Node layers may not import the Electron glue.' }],
+          patterns: [
+            {
+              group: ['**/electron/**'],
+              message: 'Plain-Node layers may not import the Electron glue.',
+            },
+          ],
         },
       ],
     },
@@ -60,8 +79,18 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [{ ...noElectronAtRuntime, message: 'The renderer talks to main only through the preload API.' }],
-          patterns: [{ group: ['node:*', '**/main/node/**', '**/main/cli/**'], message: 'The renderer is browser code.' }],
+          paths: [
+            {
+              ...noElectronAtRuntime,
+              message: 'The renderer talks to main only through the preload API.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['node:*', '**/main/node/**', '**/main/cli/**'],
+              message: 'The renderer is browser code.',
+            },
+          ],
         },
       ],
     },

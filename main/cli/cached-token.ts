@@ -16,7 +16,8 @@ export async function cachedToken(args: TokenArgs): Promise<string | undefined> 
     const account = peekAccount(resolveDataDir(), args.name);
     if (account === undefined || account.signInRequired !== undefined) return undefined;
     const record = await new SecretVault(loadKeytar, keychainService()).getAccessToken(args.name);
-    if (record === undefined || record.expiresAt - Date.now() < args.minTtl * 1000) return undefined;
+    if (record === undefined || record.expiresAt - Date.now() < args.minTtl * 1000)
+      return undefined;
     return formatToken(record, args.format);
   } catch {
     return undefined;

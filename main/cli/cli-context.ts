@@ -12,7 +12,8 @@ import { SettingsStore } from '../node/settings/settings-store.js';
 export function openCliEngine(): TokenEngine {
   const settings = SettingsStore.open(
     resolveDataDir(),
-    (options) => new Conf<SettingsData>(options as ConstructorParameters<typeof Conf<SettingsData>>[0]),
+    (options) =>
+      new Conf<SettingsData>(options as ConstructorParameters<typeof Conf<SettingsData>>[0]),
     ({ path, movedTo, reason }) => {
       process.stderr.write(
         `tokentray: warning: the settings file ${path} was unreadable (${reason}) and was moved to ${movedTo}.\n` +
@@ -20,5 +21,9 @@ export function openCliEngine(): TokenEngine {
       );
     },
   );
-  return new TokenEngine({ settings, vault: new SecretVault(loadKeytar, keychainService()), client: new TokenClient({ limits: limitsFromEnv() }) });
+  return new TokenEngine({
+    settings,
+    vault: new SecretVault(loadKeytar, keychainService()),
+    client: new TokenClient({ limits: limitsFromEnv() }),
+  });
 }

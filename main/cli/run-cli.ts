@@ -18,7 +18,13 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
 /** Runs one CLI invocation and returns its exit code. Errors end here, rendered once, redacted. */
 export async function runCli(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h' || rest.includes('--help')) {
+  if (
+    name === undefined ||
+    name === 'help' ||
+    name === '--help' ||
+    name === '-h' ||
+    rest.includes('--help')
+  ) {
     process.stdout.write(USAGE);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
@@ -29,12 +35,16 @@ export async function runCli(argv: string[]): Promise<number> {
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   try {
     if (command === undefined) {
-      throw new TokenTrayError('usage', `Unknown command "${name.slice(0, 40)}".`, { hint: 'Run `tokentray --help` for the commands.' });
+      throw new TokenTrayError('usage', `Unknown command "${name.slice(0, 40)}".`, {
+        hint: 'Run `tokentray --help` for the commands.',
+      });
     }
     await command(rest);
     return EXIT.ok;
   } catch (err) {
-    const error = isArgsError(err) ? new TokenTrayError('usage', err.message, { hint: 'Run `tokentray --help` for usage.' }) : asTokenTrayError(err);
+    const error = isArgsError(err)
+      ? new TokenTrayError('usage', err.message, { hint: 'Run `tokentray --help` for usage.' })
+      : asTokenTrayError(err);
     process.stderr.write(`tokentray: ${formatError(error).replace(/\n/g, '\ntokentray: ')}\n`);
     return error.exitCode;
   }

@@ -7,7 +7,11 @@ import { registerSecret } from '../common/redact.js';
  * Secrets never come from argv, where `ps` and shell history would show them. They come from an
  * environment variable, or from a prompt that does not echo, when a person is at a terminal.
  */
-export async function readSecret(envName: string, prompt: string, required: boolean): Promise<string | undefined> {
+export async function readSecret(
+  envName: string,
+  prompt: string,
+  required: boolean,
+): Promise<string | undefined> {
   const fromEnv = process.env[envName];
   if (fromEnv !== undefined && fromEnv !== '') {
     registerSecret(fromEnv);
@@ -19,9 +23,16 @@ export async function readSecret(envName: string, prompt: string, required: bool
     if (value !== '' || !required) return value === '' ? undefined : value;
   }
   if (!required) return undefined;
-  throw new TokenTrayError('usage', `No ${prompt.replace(/[:(].*$/, '').trim().toLowerCase()} was given.`, {
-    hint: `Set ${envName} in the environment (secrets are never taken from the command line), or run in a terminal to be prompted.`,
-  });
+  throw new TokenTrayError(
+    'usage',
+    `No ${prompt
+      .replace(/[:(].*$/, '')
+      .trim()
+      .toLowerCase()} was given.`,
+    {
+      hint: `Set ${envName} in the environment (secrets are never taken from the command line), or run in a terminal to be prompted.`,
+    },
+  );
 }
 
 function hiddenPrompt(prompt: string): Promise<string> {

@@ -13,19 +13,30 @@ export function parseTokenArgs(args: string[]): TokenArgs {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { format: { type: 'string', default: 'raw' }, 'min-ttl': { type: 'string', default: '60' } },
+    options: {
+      format: { type: 'string', default: 'raw' },
+      'min-ttl': { type: 'string', default: '60' },
+    },
   });
   const [name, extra] = positionals;
   if (name === undefined || extra !== undefined) {
-    throw new TokenTrayError('usage', 'Usage: tokentray token <name> [--format raw|header|json] [--min-ttl <seconds>]');
+    throw new TokenTrayError(
+      'usage',
+      'Usage: tokentray token <name> [--format raw|header|json] [--min-ttl <seconds>]',
+    );
   }
   const format = values.format;
   if (format !== 'raw' && format !== 'header' && format !== 'json') {
-    throw new TokenTrayError('usage', `Unknown --format "${format}".`, { hint: 'Use raw, header or json.' });
+    throw new TokenTrayError('usage', `Unknown --format "${format}".`, {
+      hint: 'Use raw, header or json.',
+    });
   }
   const minTtl = Number(values['min-ttl']);
   if (!Number.isInteger(minTtl) || minTtl < 0 || minTtl > 86_400) {
-    throw new TokenTrayError('usage', `--min-ttl must be a whole number of seconds from 0 to 86400, not "${values['min-ttl']}".`);
+    throw new TokenTrayError(
+      'usage',
+      `--min-ttl must be a whole number of seconds from 0 to 86400, not "${values['min-ttl']}".`,
+    );
   }
   return { name, format, minTtl };
 }

@@ -44,9 +44,13 @@ const NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function validateAccountName(name: unknown): string {
   if (typeof name !== 'string' || !NAME_PATTERN.test(name) || name === '.' || name === '..') {
-    throw new TokenTrayError('invalid_input', `"${String(name).slice(0, 80)}" is not a valid account name.`, {
-      hint: 'Use 1 to 64 letters, digits, "-", "_" or ".", for example "work-google".',
-    });
+    throw new TokenTrayError(
+      'invalid_input',
+      `"${String(name).slice(0, 80)}" is not a valid account name.`,
+      {
+        hint: 'Use 1 to 64 letters, digits, "-", "_" or ".", for example "work-google".',
+      },
+    );
   }
   return name;
 }

@@ -27,9 +27,11 @@ export function redact(text: string): string {
   let out = text;
   for (const secret of knownSecrets) out = out.split(secret).join('[redacted]');
   for (const pattern of patterns) {
-    out = out.replace(pattern, (match, label: string) =>
-      match.startsWith('"') ? `"${label}":"[redacted]"` : `${label}${match.includes('=') ? '=' : ' '}[redacted]`,
-    );
+    out = out.replace(pattern, (match, label: unknown) => {
+      if (typeof label !== 'string') return '[redacted]'; // a pattern without a label, such as a JWT
+      if (match.startsWith('"')) return `"${label}":"[redacted]"`;
+      return `${label}${match[label.length] === '=' ? '=' : ' '}[redacted]`;
+    });
   }
   return out;
 }

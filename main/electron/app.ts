@@ -27,8 +27,12 @@ async function main(): Promise<void> {
   await app.whenReady();
   const settings = SettingsStore.open(
     app.getPath('userData'),
-    (options) => new ElectronStore<SettingsData>(options as ConstructorParameters<typeof ElectronStore<SettingsData>>[0]) as unknown as SettingsBacking,
-    ({ movedTo, reason }) => console.warn(`TokenTray: the settings file was unreadable (${reason}); moved to ${movedTo}.`),
+    (options) =>
+      new ElectronStore<SettingsData>(
+        options as ConstructorParameters<typeof ElectronStore<SettingsData>>[0],
+      ) as unknown as SettingsBacking,
+    ({ movedTo, reason }) =>
+      console.warn(`TokenTray: the settings file was unreadable (${reason}); moved to ${movedTo}.`),
   );
   const engine = new TokenEngine({
     settings,
@@ -42,7 +46,9 @@ async function main(): Promise<void> {
   powerMonitor.on('resume', () => refresher.replan());
   powerMonitor.on('unlock-screen', () => refresher.replan());
 
-  const icon = nativeImage.createFromPath(join(here, '../../main/electron/assets/trayTemplate.png'));
+  const icon = nativeImage.createFromPath(
+    join(here, '../../main/electron/assets/trayTemplate.png'),
+  );
   icon.setTemplateImage(true);
   tray = new Tray(icon);
   tray.setToolTip('TokenTray');
@@ -54,7 +60,13 @@ async function main(): Promise<void> {
       const clearAfter = settings.options().clipboardClearSeconds * 1000;
       // Clear only if the clipboard still holds our token: never erase what the user copied since.
       if (clearAfter > 0) {
-        setTimeout(() => void clipboard.readText().then((text) => text === record.accessToken && clipboard.clear()), clearAfter);
+        setTimeout(
+          () =>
+            void clipboard
+              .readText()
+              .then((text) => text === record.accessToken && clipboard.clear()),
+          clearAfter,
+        );
       }
     } catch (err) {
       tray?.displayBalloon?.({ title: 'TokenTray', content: formatError(err) });
@@ -66,8 +78,15 @@ async function main(): Promise<void> {
       label: `Copy token: ${account.label}`,
       click: () => void copy(account.name),
     }));
-    if (items.length === 0) items.push({ label: 'No accounts yet: add one with `tokentray add`', enabled: false });
-    tray?.setContextMenu(Menu.buildFromTemplate([...items, { type: 'separator' }, { label: 'Quit', click: () => app.quit() }]));
+    if (items.length === 0)
+      items.push({ label: 'No accounts yet: add one with `tokentray add`', enabled: false });
+    tray?.setContextMenu(
+      Menu.buildFromTemplate([
+        ...items,
+        { type: 'separator' },
+        { label: 'Quit', click: () => app.quit() },
+      ]),
+    );
   };
   rebuild();
   engine.onStatus(() => rebuild());

@@ -24,7 +24,10 @@ function electronBinary(): string | undefined {
 let binary = electronBinary();
 if (binary === undefined) {
   // Electron 42+ downloads its binary on first use; try that once, quietly.
-  spawnSync(process.execPath, [join(electronDir, 'install.js')], { stdio: 'ignore', timeout: 300_000 });
+  spawnSync(process.execPath, [join(electronDir, 'install.js')], {
+    stdio: 'ignore',
+    timeout: 300_000,
+  });
   binary = electronBinary();
 }
 if (binary === undefined || !existsSync(binary)) {

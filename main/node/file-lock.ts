@@ -36,10 +36,14 @@ export async function withFileLock<T>(
     });
   } catch (err) {
     if ((err as { code?: string }).code === 'ELOCKED') {
-      throw new TokenTrayError('lock_timeout', `Another TokenTray process held ${lockPath} for over ${Math.round(waitMs / 1000)} s.`, {
-        hint: 'Try again in a moment. If no other TokenTray is running, the lock clears by itself within 20 s.',
-        cause: err,
-      });
+      throw new TokenTrayError(
+        'lock_timeout',
+        `Another TokenTray process held ${lockPath} for over ${Math.round(waitMs / 1000)} s.`,
+        {
+          hint: 'Try again in a moment. If no other TokenTray is running, the lock clears by itself within 20 s.',
+          cause: err,
+        },
+      );
     }
     throw err;
   }

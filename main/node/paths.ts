@@ -18,7 +18,10 @@ export function resolveDataDir(
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', APP_NAME);
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), APP_NAME);
   const xdgConfig = env.XDG_CONFIG_HOME;
-  return join(xdgConfig !== undefined && xdgConfig !== '' ? xdgConfig : join(home, '.config'), APP_NAME);
+  return join(
+    xdgConfig !== undefined && xdgConfig !== '' ? xdgConfig : join(home, '.config'),
+    APP_NAME,
+  );
 }
 
 export const SETTINGS_FILE = 'config.json';

@@ -21,12 +21,29 @@ describe('tokentray CLI with a rotating authorization server', () => {
   after(() => provider.close());
 
   const add = async (name: string, extra: string[] = [], refreshToken?: string) => {
-    const rt = refreshToken ?? (await provider.mintRefreshToken(provider.clients.rotating.clientId, { scope: 'openid offline_access profile' }));
+    const rt =
+      refreshToken ??
+      (await provider.mintRefreshToken(provider.clients.rotating.clientId, {
+        scope: 'openid offline_access profile',
+      }));
     spentAndSecret.push(rt);
     return tokentray(
-      ['add', name, '--token-endpoint', provider.tokenEndpoint, '--client-id', provider.clients.rotating.clientId, '--scope', 'openid offline_access profile', ...extra],
+      [
+        'add',
+        name,
+        '--token-endpoint',
+        provider.tokenEndpoint,
+        '--client-id',
+        provider.clients.rotating.clientId,
+        '--scope',
+        'openid offline_access profile',
+        ...extra,
+      ],
       home,
-      { TOKENTRAY_CLIENT_SECRET: provider.clients.rotating.clientSecret, TOKENTRAY_REFRESH_TOKEN: rt },
+      {
+        TOKENTRAY_CLIENT_SECRET: provider.clients.rotating.clientSecret,
+        TOKENTRAY_REFRESH_TOKEN: rt,
+      },
     );
   };
 
@@ -37,7 +54,10 @@ describe('tokentray CLI with a rotating authorization server', () => {
     assert.match(result.stderr, /Added "work"/);
     assert.equal(provider.counts().total, 1);
     const stored = await vault.get('work', 'refresh_token');
-    assert.ok(stored !== undefined && stored !== spentAndSecret.at(-1), 'the rotated refresh token replaced the pasted one');
+    assert.ok(
+      stored !== undefined && stored !== spentAndSecret.at(-1),
+      'the rotated refresh token replaced the pasted one',
+    );
   });
 
   test('token prints a live token in every format, and a cached one costs no request', async () => {
@@ -50,10 +70,15 @@ describe('tokentray CLI with a rotating authorization server', () => {
     const header = await tokentray(['token', 'work', '--format', 'header'], home);
     assert.equal(header.stdout, `Authorization: Bearer ${token}\n`);
 
-    const json = JSON.parse((await tokentray(['token', 'work', '--format', 'json'], home)).stdout) as Record<string, unknown>;
+    const json = JSON.parse(
+      (await tokentray(['token', 'work', '--format', 'json'], home)).stdout,
+    ) as Record<string, unknown>;
     assert.equal(json.access_token, token);
     assert.equal(json.token_type, 'Bearer');
-    assert.ok(Date.parse(String(json.expires_at)) > Date.now() + 3_000_000, 'expires_at is about an hour away');
+    assert.ok(
+      Date.parse(String(json.expires_at)) > Date.now() + 3_000_000,
+      'expires_at is about an hour away',
+    );
     assert.match(String(json.scope), /profile/);
     assert.equal(provider.counts().total, 0, 'no request while the cached token is fresh');
   });
@@ -83,9 +108,15 @@ describe('tokentray CLI with a rotating authorization server', () => {
   test('processes racing for an expired token send one request and agree on the result', async () => {
     await expireCachedToken('work');
     provider.resetCounts();
-    const results = await Promise.all(Array.from({ length: 6 }, () => tokentray(['token', 'work'], home)));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => tokentray(['token', 'work'], home)),
+    );
     for (const r of results) assert.equal(r.code, 0, r.stderr);
-    assert.equal(new Set(results.map((r) => r.stdout)).size, 1, 'every process printed the same token');
+    assert.equal(
+      new Set(results.map((r) => r.stdout)).size,
+      1,
+      'every process printed the same token',
+    );
     assert.deepEqual(provider.counts(), { success: 1, error: 0, total: 1 });
   });
 
@@ -94,7 +125,9 @@ describe('tokentray CLI with a rotating authorization server', () => {
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /^NAME\s+LABEL\s+STATUS\s+EXPIRES IN$/m);
     assert.match(table.stdout, /^work\s+Work API\s+fresh\s+\d+m \d\ds$/m);
-    const list = JSON.parse((await tokentray(['list', '--json'], home)).stdout) as Array<Record<string, unknown>>;
+    const list = JSON.parse((await tokentray(['list', '--json'], home)).stdout) as Array<
+      Record<string, unknown>
+    >;
     assert.equal(list.length, 1);
     assert.equal(list[0]?.name, 'work');
     assert.equal(list[0]?.label, 'Work API');
@@ -116,24 +149,44 @@ describe('tokentray CLI with a rotating authorization server', () => {
     const refresh = await tokentray(['refresh', 'revoked'], home);
     assert.equal(refresh.code, 4);
     assert.equal(provider.counts().total, 1, 'a dead grant is asked about once, not on every call');
-    const list = JSON.parse((await tokentray(['list', '--json'], home)).stdout) as Array<{ name: string; status: string }>;
+    const list = JSON.parse((await tokentray(['list', '--json'], home)).stdout) as Array<{
+      name: string;
+      status: string;
+    }>;
     assert.equal(list.find((a) => a.name === 'revoked')?.status, 'sign-in-required');
   });
 
   test('a failed add keeps nothing: wrong client secret, and a refresh token the server never issued', async () => {
     const before = await keychainEntries();
     const wrongSecret = await tokentray(
-      ['add', 'bad1', '--token-endpoint', provider.tokenEndpoint, '--client-id', provider.clients.rotating.clientId],
+      [
+        'add',
+        'bad1',
+        '--token-endpoint',
+        provider.tokenEndpoint,
+        '--client-id',
+        provider.clients.rotating.clientId,
+      ],
       home,
-      { TOKENTRAY_CLIENT_SECRET: 'not-the-secret', TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(provider.clients.rotating.clientId) },
+      {
+        TOKENTRAY_CLIENT_SECRET: 'not-the-secret',
+        TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(
+          provider.clients.rotating.clientId,
+        ),
+      },
     );
     assert.equal(wrongSecret.code, 1, wrongSecret.stderr);
     assert.match(wrongSecret.stderr, /client/i);
     const bogus = await add('bad2', [], 'no-such-refresh-token-1234567890');
     assert.equal(bogus.code, 4, bogus.stderr);
-    const names = (JSON.parse((await tokentray(['list', '--json'], home)).stdout) as Array<{ name: string }>).map((a) => a.name);
+    const names = (
+      JSON.parse((await tokentray(['list', '--json'], home)).stdout) as Array<{ name: string }>
+    ).map((a) => a.name);
     assert.deepEqual(names.sort(), ['revoked', 'work']);
-    assert.deepEqual((await keychainEntries()).map((e) => e.account).sort(), before.map((e) => e.account).sort());
+    assert.deepEqual(
+      (await keychainEntries()).map((e) => e.account).sort(),
+      before.map((e) => e.account).sort(),
+    );
   });
 
   test('bad usage exits 2, an unknown account exits 3, and secrets are refused on the command line', async () => {
@@ -141,10 +194,57 @@ describe('tokentray CLI with a rotating authorization server', () => {
     assert.equal((await tokentray(['token', 'work', '--format', 'xml'], home)).code, 2);
     assert.equal((await tokentray(['token', 'work', '--min-ttl', 'soon'], home)).code, 2);
     assert.equal((await tokentray(['add', 'x', '--client-id', 'c'], home)).code, 2);
-    assert.equal((await tokentray(['add', 'x', '--token-endpoint', provider.tokenEndpoint, '--client-id', 'c', '--refresh-token', 'abc'], home)).code, 2);
-    assert.equal((await tokentray(['add', 'bad name!', '--token-endpoint', provider.tokenEndpoint, '--client-id', 'c'], home, { TOKENTRAY_REFRESH_TOKEN: 'r' })).code, 2);
-    assert.equal((await tokentray(['add', 'x', '--token-endpoint', 'http://example.com/token', '--client-id', 'c'], home, { TOKENTRAY_REFRESH_TOKEN: 'r' })).code, 2);
-    const missing = await tokentray(['add', 'x', '--token-endpoint', provider.tokenEndpoint, '--client-id', 'c', '--auth-method', 'none'], home);
+    assert.equal(
+      (
+        await tokentray(
+          [
+            'add',
+            'x',
+            '--token-endpoint',
+            provider.tokenEndpoint,
+            '--client-id',
+            'c',
+            '--refresh-token',
+            'abc',
+          ],
+          home,
+        )
+      ).code,
+      2,
+    );
+    assert.equal(
+      (
+        await tokentray(
+          ['add', 'bad name!', '--token-endpoint', provider.tokenEndpoint, '--client-id', 'c'],
+          home,
+          { TOKENTRAY_REFRESH_TOKEN: 'r' },
+        )
+      ).code,
+      2,
+    );
+    assert.equal(
+      (
+        await tokentray(
+          ['add', 'x', '--token-endpoint', 'http://example.com/token', '--client-id', 'c'],
+          home,
+          { TOKENTRAY_REFRESH_TOKEN: 'r' },
+        )
+      ).code,
+      2,
+    );
+    const missing = await tokentray(
+      [
+        'add',
+        'x',
+        '--token-endpoint',
+        provider.tokenEndpoint,
+        '--client-id',
+        'c',
+        '--auth-method',
+        'none',
+      ],
+      home,
+    );
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /TOKENTRAY_REFRESH_TOKEN/);
     const unknown = await tokentray(['token', 'nobody'], home);
@@ -172,13 +272,24 @@ describe('tokentray CLI with a rotating authorization server', () => {
       }
     }
     assert.deepEqual(await filesContaining(home, secrets), []);
-    const accessTokens = transcript.filter((r) => /^[A-Za-z0-9_-]{20,}\n$/.test(r.stdout)).map((r) => r.stdout.trim());
+    const accessTokens = transcript
+      .filter((r) => /^[A-Za-z0-9_-]{20,}\n$/.test(r.stdout))
+      .map((r) => r.stdout.trim());
     for (const result of transcript) {
-      for (const secret of [...secrets, ...accessTokens]) assert.ok(!result.stderr.includes(secret), `stderr leaked a secret: ${result.stderr.slice(0, 80)}`);
+      for (const secret of [...secrets, ...accessTokens])
+        assert.ok(
+          !result.stderr.includes(secret),
+          `stderr leaked a secret: ${result.stderr.slice(0, 80)}`,
+        );
       if (!/^(Authorization: |\{"access_token"|[A-Za-z0-9_-]{20,}\n$)/.test(result.stdout)) {
-        for (const secret of secrets) assert.ok(!result.stdout.includes(secret), 'stdout leaked a secret');
+        for (const secret of secrets)
+          assert.ok(!result.stdout.includes(secret), 'stdout leaked a secret');
       }
     }
-    for (const secret of secrets) assert.ok(!transcript.some((r) => r.stdout.includes(secret)), 'a refresh token or client secret was printed');
+    for (const secret of secrets)
+      assert.ok(
+        !transcript.some((r) => r.stdout.includes(secret)),
+        'a refresh token or client secret was printed',
+      );
   });
 });

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI, exactly as `npx tokentray` runs it. `npm test` builds it first. */
-export const CLI_PATH = fileURLToPath(new URL('../../dist/main/cli/tokentray.mjs', import.meta.url));
+export const CLI_PATH = fileURLToPath(
+  new URL('../../dist/main/cli/tokentray.mjs', import.meta.url),
+);
 
 export interface CliResult {
   code: number;
@@ -17,10 +19,20 @@ export interface CliResult {
 export const transcript: CliResult[] = [];
 
 /** Runs `tokentray ARGS` in a new process with its settings in `home`. */
-export function tokentray(args: string[], home: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function tokentray(
+  args: string[],
+  home: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_PATH, ...args], {
-      env: { ...process.env, TOKENTRAY_HOME: home, TOKENTRAY_CLIENT_SECRET: '', TOKENTRAY_REFRESH_TOKEN: '', ...env },
+      env: {
+        ...process.env,
+        TOKENTRAY_HOME: home,
+        TOKENTRAY_CLIENT_SECRET: '',
+        TOKENTRAY_REFRESH_TOKEN: '',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

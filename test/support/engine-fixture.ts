@@ -7,8 +7,16 @@ import type { SettingsData } from '../../main/node/settings/settings-schema.js';
 import { SettingsStore } from '../../main/node/settings/settings-store.js';
 
 /** An engine as the CLI builds it (conf, keytar, undici), on a data folder and keychain service of the test's. */
-export function openEngine(dataDir: string, service: string, overrides: Partial<TokenEngineDeps> & { backend?: () => Promise<KeychainBackend> } = {}): TokenEngine {
-  const settings = SettingsStore.open(dataDir, (o) => new Conf<SettingsData>(o as ConstructorParameters<typeof Conf<SettingsData>>[0]), () => undefined);
+export function openEngine(
+  dataDir: string,
+  service: string,
+  overrides: Partial<TokenEngineDeps> & { backend?: () => Promise<KeychainBackend> } = {},
+): TokenEngine {
+  const settings = SettingsStore.open(
+    dataDir,
+    (o) => new Conf<SettingsData>(o as ConstructorParameters<typeof Conf<SettingsData>>[0]),
+    () => undefined,
+  );
   return new TokenEngine({
     settings,
     vault: new SecretVault(overrides.backend ?? loadKeytar, service),
@@ -28,7 +36,8 @@ export class KeychainWithFailingWrites implements KeychainBackend {
     return this.real.getPassword(service, account);
   }
   async setPassword(service: string, account: string, password: string) {
-    if (this.failWrites?.test(account)) throw new Error('Cannot create an item in a locked collection');
+    if (this.failWrites?.test(account))
+      throw new Error('Cannot create an item in a locked collection');
     return this.real.setPassword(service, account, password);
   }
   deletePassword(service: string, account: string) {

@@ -13,5 +13,9 @@ export async function keychainEntries(): Promise<Array<{ account: string; passwo
 export async function expireCachedToken(name: string): Promise<void> {
   const record = await vault.getAccessToken(name);
   if (record === undefined) throw new Error(`no cached token for ${name}`);
-  await vault.setAccessToken(name, { ...record, issuedAt: record.issuedAt - 7_200_000, expiresAt: Date.now() - 1_000 });
+  await vault.setAccessToken(name, {
+    ...record,
+    issuedAt: record.issuedAt - 7_200_000,
+    expiresAt: Date.now() - 1_000,
+  });
 }

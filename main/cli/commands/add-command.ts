@@ -22,20 +22,33 @@ export async function addCommand(args: string[]): Promise<void> {
   });
   const [name, extra] = positionals;
   if (name === undefined || extra !== undefined) {
-    throw new TokenTrayError('usage', 'Usage: tokentray add <name> (--token-endpoint <url> | --issuer <url>) --client-id <id> [--scope "<scopes>"] [--label <text>]');
+    throw new TokenTrayError(
+      'usage',
+      'Usage: tokentray add <name> (--token-endpoint <url> | --issuer <url>) --client-id <id> [--scope "<scopes>"] [--label <text>]',
+    );
   }
-  if (values['client-id'] === undefined) throw new TokenTrayError('usage', '--client-id is required.');
+  if (values['client-id'] === undefined)
+    throw new TokenTrayError('usage', '--client-id is required.');
   if ((values['token-endpoint'] === undefined) === (values.issuer === undefined)) {
     throw new TokenTrayError('usage', 'Give exactly one of --token-endpoint and --issuer.');
   }
   const authMethod = values['auth-method'];
-  if (authMethod !== undefined && !(CLIENT_AUTH_METHODS as readonly string[]).includes(authMethod)) {
-    throw new TokenTrayError('usage', `Unknown --auth-method "${authMethod}".`, { hint: `Use one of: ${CLIENT_AUTH_METHODS.join(', ')}.` });
+  if (
+    authMethod !== undefined &&
+    !(CLIENT_AUTH_METHODS as readonly string[]).includes(authMethod)
+  ) {
+    throw new TokenTrayError('usage', `Unknown --auth-method "${authMethod}".`, {
+      hint: `Use one of: ${CLIENT_AUTH_METHODS.join(', ')}.`,
+    });
   }
   const clientSecret =
     authMethod === 'none'
       ? undefined
-      : await readSecret('TOKENTRAY_CLIENT_SECRET', 'Client secret (leave empty for a public client): ', authMethod !== undefined);
+      : await readSecret(
+          'TOKENTRAY_CLIENT_SECRET',
+          'Client secret (leave empty for a public client): ',
+          authMethod !== undefined,
+        );
   const refreshToken = await readSecret('TOKENTRAY_REFRESH_TOKEN', 'Refresh token: ', true);
 
   const engine = openCliEngine();
@@ -50,5 +63,7 @@ export async function addCommand(args: string[]): Promise<void> {
     ...(clientSecret === undefined ? {} : { clientSecret }),
     ...(authMethod === undefined ? {} : { clientAuth: authMethod as ClientAuthMethod }),
   });
-  process.stderr.write(`Added "${account.name}". Its access token is valid for ${describeLifetime(token.expiresAt - engine.clock.now())}.\n`);
+  process.stderr.write(
+    `Added "${account.name}". Its access token is valid for ${describeLifetime(token.expiresAt - engine.clock.now())}.\n`,
+  );
 }

@@ -6,7 +6,11 @@ import { describeLifetime } from './describe-lifetime.js';
 
 /** `tokentray list [--json]`: every account and its state, never a secret. */
 export async function listCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false } },
+  });
   if (positionals.length > 0) throw new TokenTrayError('usage', 'Usage: tokentray list [--json]');
   const engine = openCliEngine();
   const reports = await engine.statuses();
@@ -15,21 +19,39 @@ export async function listCommand(args: string[]): Promise<void> {
     return;
   }
   if (reports.length === 0) {
-    process.stderr.write('No accounts yet. Add one with `tokentray add` (see `tokentray --help`).\n');
+    process.stderr.write(
+      'No accounts yet. Add one with `tokentray add` (see `tokentray --help`).\n',
+    );
     return;
   }
   process.stdout.write(table(reports, engine.clock.now()));
 }
 
+const HEADINGS = ['NAME', 'LABEL', 'STATUS', 'EXPIRES IN'];
+
 function table(reports: AccountStatusReport[], now: number): string {
-  const rows = [['NAME', 'LABEL', 'STATUS', 'EXPIRES IN'], ...reports.map((r) => [
-    r.name,
-    r.label,
-    r.status,
-    r.expiresAt === null ? '-' : Date.parse(r.expiresAt) <= now ? 'expired' : describeLifetime(Date.parse(r.expiresAt) - now),
-  ])];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
-  const lines = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
-  const notes = reports.filter((r) => r.message !== undefined).map((r) => `  ${r.name}: ${r.message}`);
+  const rows = [
+    HEADINGS,
+    ...reports.map((r) => [
+      r.name,
+      r.label,
+      r.status,
+      r.expiresAt === null
+        ? '-'
+        : Date.parse(r.expiresAt) <= now
+          ? 'expired'
+          : describeLifetime(Date.parse(r.expiresAt) - now),
+    ]),
+  ];
+  const widths = HEADINGS.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  const lines = rows.map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+  const notes = reports
+    .filter((r) => r.message !== undefined)
+    .map((r) => `  ${r.name}: ${r.message}`);
   return [...lines, ...(notes.length > 0 ? ['', ...notes] : [])].join('\n') + '\n';
 }

@@ -33,9 +33,15 @@ export function describeAccount(
     return { ...base, status: 'sign-in-required', message: account.signInRequired.reason };
   }
   if (refreshing) return { ...base, status: 'refreshing' };
-  if (account.lastError !== undefined) return { ...base, status: 'error', message: account.lastError.message };
+  if (account.lastError !== undefined)
+    return { ...base, status: 'error', message: account.lastError.message };
   const fresh =
     record !== undefined &&
-    now < planRefreshAt(record.issuedAt, record.expiresAt, refreshAtFraction === undefined ? {} : { fraction: refreshAtFraction });
+    now <
+      planRefreshAt(
+        record.issuedAt,
+        record.expiresAt,
+        refreshAtFraction === undefined ? {} : { fraction: refreshAtFraction },
+      );
   return { ...base, status: fresh ? 'fresh' : 'stale' };
 }

@@ -18,7 +18,10 @@ export class BackgroundRefresher {
   private readonly failures = new Map<string, number>();
 
   constructor(private readonly engine: TokenEngine) {
-    this.scheduler = new RefreshScheduler({ clock: engine.clock, onDue: (name) => void this.run(name) });
+    this.scheduler = new RefreshScheduler({
+      clock: engine.clock,
+      onDue: (name) => void this.run(name),
+    });
   }
 
   /** Plans every account from what is stored. */
@@ -34,7 +37,10 @@ export class BackgroundRefresher {
       return;
     }
     const record = await this.engine.vault.getAccessToken(name).catch(() => undefined);
-    this.scheduler.schedule(name, record === undefined ? this.engine.clock.now() : this.refreshAt(record));
+    this.scheduler.schedule(
+      name,
+      record === undefined ? this.engine.clock.now() : this.refreshAt(record),
+    );
   }
 
   /**
@@ -60,12 +66,17 @@ export class BackgroundRefresher {
   }
 
   private refreshAt(record: AccessTokenRecord): number {
-    return planRefreshAt(record.issuedAt, record.expiresAt, { fraction: this.engine.settings.options().refreshAtFraction });
+    return planRefreshAt(record.issuedAt, record.expiresAt, {
+      fraction: this.engine.settings.options().refreshAtFraction,
+    });
   }
 
   private async run(name: string): Promise<void> {
     try {
-      const record = await this.engine.refreshIfDue(name, (r, now) => r === undefined || now >= this.refreshAt(r));
+      const record = await this.engine.refreshIfDue(
+        name,
+        (r, now) => r === undefined || now >= this.refreshAt(r),
+      );
       this.failures.delete(name);
       this.scheduler.schedule(name, this.refreshAt(record));
     } catch (err) {
@@ -79,7 +90,10 @@ export class BackgroundRefresher {
       }
       const attempt = this.failures.get(name) ?? 0;
       this.failures.set(name, attempt + 1);
-      this.scheduler.schedule(name, this.engine.clock.now() + retryDelayMs(attempt, error.retryAfterMs, BACKGROUND_BACKOFF));
+      this.scheduler.schedule(
+        name,
+        this.engine.clock.now() + retryDelayMs(attempt, error.retryAfterMs, BACKGROUND_BACKOFF),
+      );
     }
   }
 }

@@ -20,7 +20,12 @@ export interface RetryPolicy {
   maxWaitMs: number;
 }
 
-export const INTERACTIVE_RETRIES: RetryPolicy = { retries: 2, baseMs: 250, capMs: 2_000, maxWaitMs: 5_000 };
+export const INTERACTIVE_RETRIES: RetryPolicy = {
+  retries: 2,
+  baseMs: 250,
+  capMs: 2_000,
+  maxWaitMs: 5_000,
+};
 
 export interface TokenEngineDeps {
   settings: SettingsStore;
@@ -77,9 +82,13 @@ export class TokenEngine {
     const need: Need = (record, now) => record === undefined || record.expiresAt - now < minTtlMs;
     const record = await this.ensure(name, need);
     if (need(record, this.clock.now())) {
-      throw new TokenTrayError('invalid_input', `The provider issues tokens for "${name}" that live ${Math.round((record.expiresAt - record.issuedAt) / 1000)} s, less than the ${minTtlMs / 1000} s asked for.`, {
-        hint: 'Ask for a smaller --min-ttl.',
-      });
+      throw new TokenTrayError(
+        'invalid_input',
+        `The provider issues tokens for "${name}" that live ${Math.round((record.expiresAt - record.issuedAt) / 1000)} s, less than the ${minTtlMs / 1000} s asked for.`,
+        {
+          hint: 'Ask for a smaller --min-ttl.',
+        },
+      );
     }
     return record;
   }
@@ -141,22 +150,32 @@ export class TokenEngine {
     this.refreshing.add(name);
     this.emit(name);
     try {
-      const record = await withFileLock(join(locksDir(this.settings.dataDir), `account-${name}`), async () => {
-        const account = this.requireUsable(name);
-        // Another process may have refreshed while we waited for the lock: its token is ours.
-        const stored = await this.storedToken(name);
-        if (!need(stored, this.clock.now())) return stored as AccessTokenRecord;
-        const refreshToken = this.unsaved.get(name) ?? (await this.vault.get(name, 'refresh_token'));
-        if (refreshToken === undefined) {
-          throw await this.markSignInRequired(account, 'No refresh token is stored for this account.');
-        }
-        const secret = account.clientAuth === 'none' ? undefined : await this.vault.get(name, 'client_secret');
-        const outcome = await this.requestWithRetries(account, secret, refreshToken);
-        if (outcome.rotatedRefreshToken !== undefined) await this.keepRotated(account, outcome.rotatedRefreshToken);
-        await this.vault.setAccessToken(name, outcome.record).catch(() => undefined); // a cache; a failure costs one refresh
-        if (account.lastError !== undefined) await this.settings.patchAccount(name, (a) => delete a.lastError);
-        return outcome.record;
-      });
+      const record = await withFileLock(
+        join(locksDir(this.settings.dataDir), `account-${name}`),
+        async () => {
+          const account = this.requireUsable(name);
+          // Another process may have refreshed while we waited for the lock: its token is ours.
+          const stored = await this.storedToken(name);
+          if (!need(stored, this.clock.now())) return stored as AccessTokenRecord;
+          const refreshToken =
+            this.unsaved.get(name) ?? (await this.vault.get(name, 'refresh_token'));
+          if (refreshToken === undefined) {
+            throw await this.markSignInRequired(
+              account,
+              'No refresh token is stored for this account.',
+            );
+          }
+          const secret =
+            account.clientAuth === 'none' ? undefined : await this.vault.get(name, 'client_secret');
+          const outcome = await this.requestWithRetries(account, secret, refreshToken);
+          if (outcome.rotatedRefreshToken !== undefined)
+            await this.keepRotated(account, outcome.rotatedRefreshToken);
+          await this.vault.setAccessToken(name, outcome.record).catch(() => undefined); // a cache; a failure costs one refresh
+          if (account.lastError !== undefined)
+            await this.settings.patchAccount(name, (a) => delete a.lastError);
+          return outcome.record;
+        },
+      );
       this.refreshing.delete(name);
       return this.settle(name, record);
     } catch (err) {
@@ -167,15 +186,23 @@ export class TokenEngine {
     }
   }
 
-  private async requestWithRetries(account: Account, secret: string | undefined, refreshToken: string) {
+  private async requestWithRetries(
+    account: Account,
+    secret: string | undefined,
+    refreshToken: string,
+  ) {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.client.refresh(account, secret, refreshToken);
       } catch (err) {
         const error = asTokenTrayError(err);
-        if (error.code === 'sign_in_required') throw await this.markSignInRequired(account, error.message, error);
+        if (error.code === 'sign_in_required')
+          throw await this.markSignInRequired(account, error.message, error);
         if (error.code !== 'transient' || attempt >= this.retry.retries) throw error;
-        const delay = retryDelayMs(attempt, error.retryAfterMs, { baseMs: this.retry.baseMs, capMs: this.retry.capMs });
+        const delay = retryDelayMs(attempt, error.retryAfterMs, {
+          baseMs: this.retry.baseMs,
+          capMs: this.retry.capMs,
+        });
         if (delay > this.retry.maxWaitMs) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
@@ -201,14 +228,22 @@ export class TokenEngine {
         await new Promise((resolve) => setTimeout(resolve, 100 * 3 ** attempt));
       }
     }
-    const reason = 'The provider rotated the refresh token, and the OS keychain would not store the new one.';
+    const reason =
+      'The provider rotated the refresh token, and the OS keychain would not store the new one.';
     await this.settings
-      .patchAccount(account.name, (a) => (a.signInRequired = { since: new Date(this.clock.now()).toISOString(), reason }))
+      .patchAccount(
+        account.name,
+        (a) => (a.signInRequired = { since: new Date(this.clock.now()).toISOString(), reason }),
+      )
       .catch(() => undefined);
-    throw new TokenTrayError('keychain_write_failed', `${reason} The previous one is spent and will not be sent again.`, {
-      hint: 'Unlock or repair the keychain. While TokenTray keeps running it retries saving it; otherwise sign in again.',
-      cause: lastError,
-    });
+    throw new TokenTrayError(
+      'keychain_write_failed',
+      `${reason} The previous one is spent and will not be sent again.`,
+      {
+        hint: 'Unlock or repair the keychain. While TokenTray keeps running it retries saving it; otherwise sign in again.',
+        cause: lastError,
+      },
+    );
   }
 
   /** Retries saving a rotated refresh token held only in memory; the app calls this on a timer. */
@@ -225,21 +260,38 @@ export class TokenEngine {
     return true;
   }
 
-  private async markSignInRequired(account: Account, reason: string, error?: TokenTrayError): Promise<TokenTrayError> {
+  private async markSignInRequired(
+    account: Account,
+    reason: string,
+    error?: TokenTrayError,
+  ): Promise<TokenTrayError> {
     await this.settings.patchAccount(account.name, (a) => {
       a.signInRequired = { since: new Date(this.clock.now()).toISOString(), reason };
       delete a.lastError;
     });
     this.cache.delete(account.name);
-    return error ?? new TokenTrayError('sign_in_required', `Account "${account.name}" needs to sign in again: ${reason}`, {
-      hint: `Run \`tokentray remove ${account.name}\`, then add it again.`,
-    });
+    return (
+      error ??
+      new TokenTrayError(
+        'sign_in_required',
+        `Account "${account.name}" needs to sign in again: ${reason}`,
+        {
+          hint: `Run \`tokentray remove ${account.name}\`, then add it again.`,
+        },
+      )
+    );
   }
 
   private async recordFailure(name: string, error: TokenTrayError): Promise<void> {
-    if (error.code !== 'sign_in_required' && error.code !== 'no_such_account' && error.code !== 'keychain_write_failed') {
+    if (
+      error.code !== 'sign_in_required' &&
+      error.code !== 'no_such_account' &&
+      error.code !== 'keychain_write_failed'
+    ) {
       const at = new Date(this.clock.now()).toISOString();
-      await this.settings.patchAccount(name, (a) => (a.lastError = { at, code: error.code, message: error.message })).catch(() => undefined);
+      await this.settings
+        .patchAccount(name, (a) => (a.lastError = { at, code: error.code, message: error.message }))
+        .catch(() => undefined);
     }
     const account = this.settings.account(name);
     if (account !== undefined) this.listenersEmit(this.describe(account, this.cache.get(name)));
@@ -248,9 +300,13 @@ export class TokenEngine {
   private requireUsable(name: string): Account {
     const account = this.settings.requireAccount(name);
     if (account.signInRequired !== undefined && !this.unsaved.has(name)) {
-      throw new TokenTrayError('sign_in_required', `Account "${name}" needs to sign in again: ${account.signInRequired.reason}`, {
-        hint: `Run \`tokentray remove ${name}\`, then add it again.`,
-      });
+      throw new TokenTrayError(
+        'sign_in_required',
+        `Account "${name}" needs to sign in again: ${account.signInRequired.reason}`,
+        {
+          hint: `Run \`tokentray remove ${name}\`, then add it again.`,
+        },
+      );
     }
     return account;
   }
@@ -268,7 +324,13 @@ export class TokenEngine {
   }
 
   private describe(account: Account, record: AccessTokenRecord | undefined): AccountStatusReport {
-    return describeAccount(account, record, this.clock.now(), this.refreshing.has(account.name), this.settings.options().refreshAtFraction);
+    return describeAccount(
+      account,
+      record,
+      this.clock.now(),
+      this.refreshing.has(account.name),
+      this.settings.options().refreshAtFraction,
+    );
   }
 
   private emit(name: string): void {

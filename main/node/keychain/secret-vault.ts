@@ -42,9 +42,13 @@ export class SecretVault {
   async set(name: string, kind: SecretKind, value: string): Promise<void> {
     const bytes = Buffer.byteLength(value, 'utf8');
     if (bytes > MAX_SECRET_BYTES) {
-      throw new TokenTrayError('secret_too_large', `The ${kind.replace('_', ' ')} is ${bytes} bytes; TokenTray stores at most ${MAX_SECRET_BYTES}.`, {
-        hint: 'Check that the whole value, and only it, was pasted.',
-      });
+      throw new TokenTrayError(
+        'secret_too_large',
+        `The ${kind.replace('_', ' ')} is ${bytes} bytes; TokenTray stores at most ${MAX_SECRET_BYTES}.`,
+        {
+          hint: 'Check that the whole value, and only it, was pasted.',
+        },
+      );
     }
     registerSecret(value);
     const backend = await this.backend();
@@ -56,11 +60,23 @@ export class SecretVault {
       const generation = randomBytes(4).toString('hex');
       const chunks = splitUtf8(value, CHUNK_BYTES);
       for (const [i, chunk] of chunks.entries()) {
-        await call(() => backend.setPassword(this.service, `${key}#${generation}.${i}`, chunk), 'write');
+        await call(
+          () => backend.setPassword(this.service, `${key}#${generation}.${i}`, chunk),
+          'write',
+        );
       }
-      await call(() => backend.setPassword(this.service, key, `${MANIFEST}${generation}:${chunks.length}:${value.length}`), 'write');
+      await call(
+        () =>
+          backend.setPassword(
+            this.service,
+            key,
+            `${MANIFEST}${generation}:${chunks.length}:${value.length}`,
+          ),
+        'write',
+      );
     }
-    if (previous?.startsWith(MANIFEST)) await this.deleteChunks(backend, key, parseManifest(previous)?.generation);
+    if (previous?.startsWith(MANIFEST))
+      await this.deleteChunks(backend, key, parseManifest(previous)?.generation);
   }
 
   async delete(name: string, kind: SecretKind): Promise<void> {
@@ -80,7 +96,8 @@ export class SecretVault {
     if (raw === undefined) return undefined;
     try {
       const record = JSON.parse(raw) as AccessTokenRecord;
-      if (typeof record.accessToken !== 'string' || typeof record.expiresAt !== 'number') return undefined;
+      if (typeof record.accessToken !== 'string' || typeof record.expiresAt !== 'number')
+        return undefined;
       registerSecret(record.accessToken);
       return record;
     } catch {
@@ -104,31 +121,51 @@ export class SecretVault {
   async accountNames(): Promise<string[]> {
     const backend = await this.backend();
     const creds = await call(() => backend.findCredentials(this.service), 'read');
-    return [...new Set(creds.map((c) => c.account.split('/')[0] ?? '').filter((n) => n !== '' && n !== 'probe'))];
+    return [
+      ...new Set(
+        creds.map((c) => c.account.split('/')[0] ?? '').filter((n) => n !== '' && n !== 'probe'),
+      ),
+    ];
   }
 
   private async readChunks(backend: KeychainBackend, key: string, main: string): Promise<string> {
     const manifest = parseManifest(main);
     const parts: string[] = [];
     for (let i = 0; manifest !== undefined && i < manifest.count; i++) {
-      const part = await call(() => backend.getPassword(this.service, `${key}#${manifest.generation}.${i}`), 'read');
+      const part = await call(
+        () => backend.getPassword(this.service, `${key}#${manifest.generation}.${i}`),
+        'read',
+      );
       if (part === null) break;
       parts.push(part);
     }
     const value = parts.join('');
-    if (manifest === undefined || parts.length !== manifest.count || value.length !== manifest.length) {
-      throw new TokenTrayError('keychain_unavailable', `The keychain entry "${key}" is incomplete: some of its parts are missing.`, {
-        hint: 'Another program may have removed them. Remove the account and add it again.',
-      });
+    if (
+      manifest === undefined ||
+      parts.length !== manifest.count ||
+      value.length !== manifest.length
+    ) {
+      throw new TokenTrayError(
+        'keychain_unavailable',
+        `The keychain entry "${key}" is incomplete: some of its parts are missing.`,
+        {
+          hint: 'Another program may have removed them. Remove the account and add it again.',
+        },
+      );
     }
     return value;
   }
 
-  private async deleteChunks(backend: KeychainBackend, key: string, onlyGeneration?: string): Promise<void> {
+  private async deleteChunks(
+    backend: KeychainBackend,
+    key: string,
+    onlyGeneration?: string,
+  ): Promise<void> {
     const prefix = onlyGeneration === undefined ? `${key}#` : `${key}#${onlyGeneration}.`;
     const creds = await call(() => backend.findCredentials(this.service), 'read');
     for (const { account } of creds) {
-      if (account.startsWith(prefix)) await call(() => backend.deletePassword(this.service, account), 'delete');
+      if (account.startsWith(prefix))
+        await call(() => backend.deletePassword(this.service, account), 'delete');
     }
   }
 }
@@ -137,7 +174,9 @@ function entryKey(name: string, kind: SecretKind): string {
   return `${name}/${kind}`;
 }
 
-function parseManifest(main: string): { generation: string; count: number; length: number } | undefined {
+function parseManifest(
+  main: string,
+): { generation: string; count: number; length: number } | undefined {
   const [generation, count, length] = main.slice(MANIFEST.length).split(':');
   if (generation === undefined || count === undefined || length === undefined) return undefined;
   return { generation, count: Number(count), length: Number(length) };

@@ -23,9 +23,13 @@ export function checkEndpointUrl(raw: string, what: string): URL {
     });
   }
   if (url.username !== '' || url.password !== '') {
-    throw new TokenTrayError('invalid_input', `The ${what} must not contain a user name or password.`, {
-      hint: 'Pass the client id with --client-id and the secret in TOKENTRAY_CLIENT_SECRET.',
-    });
+    throw new TokenTrayError(
+      'invalid_input',
+      `The ${what} must not contain a user name or password.`,
+      {
+        hint: 'Pass the client id with --client-id and the secret in TOKENTRAY_CLIENT_SECRET.',
+      },
+    );
   }
   if (url.hash !== '') {
     throw new TokenTrayError('invalid_input', `The ${what} must not contain a #fragment.`);

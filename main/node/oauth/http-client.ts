@@ -22,7 +22,13 @@ export const DEFAULT_LIMITS: HttpLimits = {
 /** The shape oauth4webapi's `customFetch` calls with, for any method and body. */
 export type OAuthFetch = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: unknown; redirect?: 'manual'; signal?: AbortSignal },
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    body?: unknown;
+    redirect?: 'manual';
+    signal?: AbortSignal;
+  },
 ) => Promise<Response>;
 
 /**
@@ -43,7 +49,8 @@ export function createOAuthFetch(limits: HttpLimits = DEFAULT_LIMITS): OAuthFetc
 }
 
 /** The per-request deadline handed to oauth4webapi, as a factory so each request gets its own. */
-export const totalTimeout = (limits: HttpLimits) => () => AbortSignal.timeout(limits.totalTimeoutMs);
+export const totalTimeout = (limits: HttpLimits) => () =>
+  AbortSignal.timeout(limits.totalTimeoutMs);
 
 /**
  * `TOKENTRAY_HTTP_TIMEOUT` (seconds) shortens or lengthens the whole-exchange deadline, for slow

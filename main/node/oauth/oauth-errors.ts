@@ -18,76 +18,121 @@ export function classifyTokenError(err: unknown, endpoint: string, now: number):
     const said = err.error_description ? `${err.error}: ${err.error_description}` : err.error;
     const retryAfterMs = parseRetryAfter(err.response.headers.get('retry-after'), now);
     if (err.error === 'invalid_grant') {
-      return new TokenTrayError('sign_in_required', `${where} no longer accepts this account's refresh token (${said}).`, {
-        hint: 'The grant was revoked or expired. Sign in again: `tokentray remove <name>`, then `tokentray add` it anew.',
-        oauthError: err.error,
-        cause: err,
-      });
+      return new TokenTrayError(
+        'sign_in_required',
+        `${where} no longer accepts this account's refresh token (${said}).`,
+        {
+          hint: 'The grant was revoked or expired. Sign in again: `tokentray remove <name>`, then `tokentray add` it anew.',
+          oauthError: err.error,
+          cause: err,
+        },
+      );
     }
-    if (err.status >= 500 || err.status === 429 || err.error === 'temporarily_unavailable' || err.error === 'server_error') {
-      return transient(`${where} is temporarily unable to issue tokens (HTTP ${err.status}, ${said}).`, retryAfterMs, err);
+    if (
+      err.status >= 500 ||
+      err.status === 429 ||
+      err.error === 'temporarily_unavailable' ||
+      err.error === 'server_error'
+    ) {
+      return transient(
+        `${where} is temporarily unable to issue tokens (HTTP ${err.status}, ${said}).`,
+        retryAfterMs,
+        err,
+      );
     }
     return new TokenTrayError('invalid_client', `${where} rejected the request (${said}).`, {
-      hint: err.error === 'invalid_client' || err.error === 'unauthorized_client'
-        ? 'Check the client id, the client secret and --auth-method (client_secret_basic or client_secret_post).'
-        : 'Check the account settings: client id, scopes and token endpoint.',
+      hint:
+        err.error === 'invalid_client' || err.error === 'unauthorized_client'
+          ? 'Check the client id, the client secret and --auth-method (client_secret_basic or client_secret_post).'
+          : 'Check the account settings: client id, scopes and token endpoint.',
       oauthError: err.error,
       cause: err,
     });
   }
 
   if (err instanceof oauth.WWWAuthenticateChallengeError) {
-    return new TokenTrayError('invalid_client', `${where} refused the client's credentials (HTTP ${err.status}).`, {
-      hint: 'Check the client id, the client secret and --auth-method.',
-      cause: err,
-    });
+    return new TokenTrayError(
+      'invalid_client',
+      `${where} refused the client's credentials (HTTP ${err.status}).`,
+      {
+        hint: 'Check the client id, the client secret and --auth-method.',
+        cause: err,
+      },
+    );
   }
 
   if (err instanceof oauth.OperationProcessingError) {
     const response = asResponse(err.cause);
     if (response !== undefined && (response.status >= 500 || response.status === 429)) {
-      const page = (response.headers.get('content-type') ?? '').includes('html') ? ' with an HTML page' : '';
-      const what = response.status === 429 ? 'is rate-limiting requests' : 'is temporarily unavailable';
-      return transient(`${where} ${what}: it answered HTTP ${response.status}${page}.`, parseRetryAfter(response.headers.get('retry-after'), now), err);
+      const page = (response.headers.get('content-type') ?? '').includes('html')
+        ? ' with an HTML page'
+        : '';
+      const what =
+        response.status === 429 ? 'is rate-limiting requests' : 'is temporarily unavailable';
+      return transient(
+        `${where} ${what}: it answered HTTP ${response.status}${page}.`,
+        parseRetryAfter(response.headers.get('retry-after'), now),
+        err,
+      );
     }
     if (hasCode(err, 'UND_ERR_RES_EXCEEDED_MAX_SIZE')) return oversized(where, err);
-    return new TokenTrayError('bad_response', `${where} did not send a valid token response: ${describeProcessingError(err, response)}.`, {
-      hint: 'Check that the token endpoint URL is right (an HTML page usually means a wrong URL or a login wall). Nothing was stored.',
-      cause: err,
-    });
+    return new TokenTrayError(
+      'bad_response',
+      `${where} did not send a valid token response: ${describeProcessingError(err, response)}.`,
+      {
+        hint: 'Check that the token endpoint URL is right (an HTML page usually means a wrong URL or a login wall). Nothing was stored.',
+        cause: err,
+      },
+    );
   }
 
   if (hasCode(err, 'UND_ERR_RES_EXCEEDED_MAX_SIZE')) return oversized(where, err);
   if (isNetworkError(err)) {
     return transient(`Could not reach ${where}: ${networkReason(err)}.`, undefined, err);
   }
-  return new TokenTrayError('internal', `The request to ${where} failed unexpectedly.`, { cause: err });
+  return new TokenTrayError('internal', `The request to ${where} failed unexpectedly.`, {
+    cause: err,
+  });
 }
 
-function transient(message: string, retryAfterMs: number | undefined, cause: unknown): TokenTrayError {
+function transient(
+  message: string,
+  retryAfterMs: number | undefined,
+  cause: unknown,
+): TokenTrayError {
   return new TokenTrayError('transient', message, {
-    hint: retryAfterMs !== undefined
-      ? `The server asked to retry after ${Math.ceil(retryAfterMs / 1000)} s. Your current token, if still valid, keeps working.`
-      : 'This is usually temporary; try again shortly. Your current token, if still valid, keeps working.',
+    hint:
+      retryAfterMs !== undefined
+        ? `The server asked to retry after ${Math.ceil(retryAfterMs / 1000)} s. Your current token, if still valid, keeps working.`
+        : 'This is usually temporary; try again shortly. Your current token, if still valid, keeps working.',
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     cause,
   });
 }
 
 function oversized(where: string, cause: unknown): TokenTrayError {
-  return new TokenTrayError('bad_response', `${where} sent a response larger than TokenTray accepts.`, {
-    hint: 'Check the token endpoint URL. Nothing was stored.',
-    cause,
-  });
+  return new TokenTrayError(
+    'bad_response',
+    `${where} sent a response larger than TokenTray accepts.`,
+    {
+      hint: 'Check the token endpoint URL. Nothing was stored.',
+      cause,
+    },
+  );
 }
 
-function describeProcessingError(err: oauth.OperationProcessingError, response: Response | undefined): string {
+function describeProcessingError(
+  err: oauth.OperationProcessingError,
+  response: Response | undefined,
+): string {
   switch (err.code) {
     case oauth.RESPONSE_IS_NOT_JSON:
     case oauth.PARSE_ERROR:
       return 'the body is not JSON';
     case oauth.RESPONSE_IS_NOT_CONFORM:
-      return response === undefined ? 'unexpected response' : `unexpected HTTP status ${response.status}`;
+      return response === undefined
+        ? 'unexpected response'
+        : `unexpected HTTP status ${response.status}`;
     case oauth.INVALID_RESPONSE:
       if (/access_token/.test(err.message)) return 'it has no access_token';
       if (/expires_in/.test(err.message)) return 'its expires_in is not a positive number';
@@ -101,12 +146,19 @@ function describeProcessingError(err: oauth.OperationProcessingError, response: 
 /** undici's Response is not the global one, so `instanceof Response` cannot be trusted here. */
 function asResponse(value: unknown): Response | undefined {
   const r = value as Partial<Response> | null | undefined;
-  return typeof r?.status === 'number' && typeof r.headers?.get === 'function' ? (r as Response) : undefined;
+  return typeof r?.status === 'number' && typeof r.headers?.get === 'function'
+    ? (r as Response)
+    : undefined;
 }
 
 function causes(err: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let e = err, i = 0; e !== undefined && e !== null && i < 6; e = (e as { cause?: unknown }).cause, i++) chain.push(e);
+  for (
+    let e = err, i = 0;
+    e !== undefined && e !== null && i < 6;
+    e = (e as { cause?: unknown }).cause, i++
+  )
+    chain.push(e);
   return chain;
 }
 
@@ -114,19 +166,31 @@ function hasCode(err: unknown, code: string): boolean {
   return causes(err).some((e) => (e as { code?: unknown }).code === code);
 }
 
-const NETWORK_CODES = /^(UND_ERR_|ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|ECONNRESET)/;
+const NETWORK_CODES =
+  /^(UND_ERR_|ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|ECONNRESET)/;
 
 function isNetworkError(err: unknown): boolean {
   return causes(err).some((e) => {
     const { code, name } = e as { code?: unknown; name?: unknown };
-    return (typeof code === 'string' && NETWORK_CODES.test(code)) || name === 'TimeoutError' || name === 'AbortError' || (e instanceof TypeError && e.message === 'fetch failed');
+    return (
+      (typeof code === 'string' && NETWORK_CODES.test(code)) ||
+      name === 'TimeoutError' ||
+      name === 'AbortError' ||
+      (e instanceof TypeError && e.message === 'fetch failed')
+    );
   });
 }
 
 function networkReason(err: unknown): string {
   for (const e of causes(err)) {
     const { code, name } = e as { code?: unknown; name?: unknown };
-    if (name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'the request timed out';
+    if (
+      name === 'TimeoutError' ||
+      code === 'UND_ERR_HEADERS_TIMEOUT' ||
+      code === 'UND_ERR_BODY_TIMEOUT' ||
+      code === 'UND_ERR_CONNECT_TIMEOUT'
+    )
+      return 'the request timed out';
     if (code === 'ECONNREFUSED') return 'the connection was refused';
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name could not be resolved';
     if (typeof code === 'string' && NETWORK_CODES.test(code)) return `network error ${code}`;

@@ -3,7 +3,13 @@ import type { AccessTokenRecord, Account, ClientAuthMethod } from '../../common/
 import { TokenTrayError } from '../../common/errors.js';
 import { registerSecret } from '../../common/redact.js';
 import { checkEndpointUrl, isLoopbackHost } from './endpoint-policy.js';
-import { createOAuthFetch, DEFAULT_LIMITS, totalTimeout, type HttpLimits, type OAuthFetch } from './http-client.js';
+import {
+  createOAuthFetch,
+  DEFAULT_LIMITS,
+  totalTimeout,
+  type HttpLimits,
+  type OAuthFetch,
+} from './http-client.js';
 import { classifyTokenError } from './oauth-errors.js';
 
 /** RFC 6749 §5.1 makes expires_in optional; without it we assume a short life and refresh early. */
@@ -46,7 +52,11 @@ export class TokenClient {
    * authentication. Expiry counts from the moment the request was sent (§5.1 `expires_in`), so time
    * spent on the network never makes us believe a token lives longer than it does.
    */
-  async refresh(account: Account, clientSecret: string | undefined, refreshToken: string): Promise<RefreshOutcome> {
+  async refresh(
+    account: Account,
+    clientSecret: string | undefined,
+    refreshToken: string,
+  ): Promise<RefreshOutcome> {
     const endpoint = checkEndpointUrl(account.tokenEndpoint, 'token endpoint');
     const as = this.serverOf(account, endpoint);
     const client: oauth.Client = { client_id: account.clientId };
@@ -54,15 +64,27 @@ export class TokenClient {
     let response: oauth.TokenEndpointResponse;
     try {
       // No `scope` parameter: per §6 the refresh then covers the scope originally granted.
-      const request = await oauth.refreshTokenGrantRequest(as, client, clientAuth(account.clientAuth, clientSecret), refreshToken, this.httpOptions(endpoint));
-      response = await oauth.processRefreshTokenResponse(as, client, account.issuer === undefined ? await withoutIdToken(request) : request);
+      const request = await oauth.refreshTokenGrantRequest(
+        as,
+        client,
+        clientAuth(account.clientAuth, clientSecret),
+        refreshToken,
+        this.httpOptions(endpoint),
+      );
+      response = await oauth.processRefreshTokenResponse(
+        as,
+        client,
+        account.issuer === undefined ? await withoutIdToken(request) : request,
+      );
     } catch (err) {
       throw classifyTokenError(err, account.tokenEndpoint, this.now());
     }
     const record = toRecord(response, sentAt, account.scopes);
     const rotated = response.refresh_token;
     if (rotated !== undefined) registerSecret(rotated);
-    return rotated !== undefined && rotated !== refreshToken ? { record, rotatedRefreshToken: rotated } : { record };
+    return rotated !== undefined && rotated !== refreshToken
+      ? { record, rotatedRefreshToken: rotated }
+      : { record };
   }
 
   /**
@@ -73,28 +95,44 @@ export class TokenClient {
     const issuer = checkEndpointUrl(issuerUrl, 'issuer');
     let as: oauth.AuthorizationServer;
     try {
-      const response = await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...this.httpOptions(issuer) });
+      const response = await oauth.discoveryRequest(issuer, {
+        algorithm: 'oidc',
+        ...this.httpOptions(issuer),
+      });
       as = await oauth.processDiscoveryResponse(issuer, response);
     } catch (err) {
       const cause = classifyTokenError(err, issuer.href, this.now());
       if (cause.code === 'transient') throw cause;
-      throw new TokenTrayError('discovery_failed', `Discovery at ${issuer.href} failed: no valid OpenID or OAuth metadata document was found.`, {
-        hint: 'Check the issuer URL (it is the part before /.well-known/openid-configuration), or give --token-endpoint instead.',
-        cause: err,
-      });
+      throw new TokenTrayError(
+        'discovery_failed',
+        `Discovery at ${issuer.href} failed: no valid OpenID or OAuth metadata document was found.`,
+        {
+          hint: 'Check the issuer URL (it is the part before /.well-known/openid-configuration), or give --token-endpoint instead.',
+          cause: err,
+        },
+      );
     }
     if (typeof as.token_endpoint !== 'string') {
-      throw new TokenTrayError('discovery_failed', `The metadata at ${issuer.href} has no token_endpoint.`, {
-        hint: 'Give the token endpoint yourself with --token-endpoint.',
-      });
+      throw new TokenTrayError(
+        'discovery_failed',
+        `The metadata at ${issuer.href} has no token_endpoint.`,
+        {
+          hint: 'Give the token endpoint yourself with --token-endpoint.',
+        },
+      );
     }
     checkEndpointUrl(as.token_endpoint, 'token endpoint from discovery');
-    if (as.revocation_endpoint !== undefined) checkEndpointUrl(as.revocation_endpoint, 'revocation endpoint from discovery');
+    if (as.revocation_endpoint !== undefined)
+      checkEndpointUrl(as.revocation_endpoint, 'revocation endpoint from discovery');
     return {
       issuer: as.issuer,
       tokenEndpoint: as.token_endpoint,
-      ...(as.revocation_endpoint === undefined ? {} : { revocationEndpoint: as.revocation_endpoint }),
-      ...(as.token_endpoint_auth_methods_supported === undefined ? {} : { authMethods: as.token_endpoint_auth_methods_supported }),
+      ...(as.revocation_endpoint === undefined
+        ? {}
+        : { revocationEndpoint: as.revocation_endpoint }),
+      ...(as.token_endpoint_auth_methods_supported === undefined
+        ? {}
+        : { authMethods: as.token_endpoint_auth_methods_supported }),
     };
   }
 
@@ -107,7 +145,9 @@ export class TokenClient {
       [oauth.customFetch]: this.fetch,
       signal: totalTimeout(this.limits),
       // Plain http only ever reaches here for loopback; checkEndpointUrl refused everything else.
-      ...(url.protocol === 'http:' && isLoopbackHost(url.hostname) ? { [oauth.allowInsecureRequests]: true } : {}),
+      ...(url.protocol === 'http:' && isLoopbackHost(url.hostname)
+        ? { [oauth.allowInsecureRequests]: true }
+        : {}),
     };
   }
 }
@@ -116,22 +156,37 @@ export class TokenClient {
 function clientAuth(method: ClientAuthMethod, secret: string | undefined): oauth.ClientAuth {
   if (method === 'none') return oauth.None();
   if (secret === undefined || secret === '') {
-    throw new TokenTrayError('invalid_input', `The account uses ${method} but no client secret is stored.`, {
-      hint: 'Re-add the account with TOKENTRAY_CLIENT_SECRET set, or with --auth-method none for a public client.',
-    });
+    throw new TokenTrayError(
+      'invalid_input',
+      `The account uses ${method} but no client secret is stored.`,
+      {
+        hint: 'Re-add the account with TOKENTRAY_CLIENT_SECRET set, or with --auth-method none for a public client.',
+      },
+    );
   }
-  return method === 'client_secret_post' ? oauth.ClientSecretPost(secret) : oauth.ClientSecretBasic(secret);
+  return method === 'client_secret_post'
+    ? oauth.ClientSecretPost(secret)
+    : oauth.ClientSecretBasic(secret);
 }
 
-function toRecord(response: oauth.TokenEndpointResponse, sentAt: number, requestedScopes: string[]): AccessTokenRecord {
+function toRecord(
+  response: oauth.TokenEndpointResponse,
+  sentAt: number,
+  requestedScopes: string[],
+): AccessTokenRecord {
   const expiresIn = response.expires_in ?? ASSUMED_LIFETIME_S;
   if (!Number.isFinite(expiresIn) || expiresIn < 1 || expiresIn > MAX_LIFETIME_S) {
-    throw new TokenTrayError('bad_response', `The token endpoint sent an expires_in of ${String(expiresIn).slice(0, 20)} seconds, which makes no sense.`, {
-      hint: 'This is a server fault; nothing was stored. Report it to the provider, or check the token endpoint URL.',
-    });
+    throw new TokenTrayError(
+      'bad_response',
+      `The token endpoint sent an expires_in of ${String(expiresIn).slice(0, 20)} seconds, which makes no sense.`,
+      {
+        hint: 'This is a server fault; nothing was stored. Report it to the provider, or check the token endpoint URL.',
+      },
+    );
   }
   registerSecret(response.access_token);
-  const scope = response.scope ?? (requestedScopes.length > 0 ? requestedScopes.join(' ') : undefined);
+  const scope =
+    response.scope ?? (requestedScopes.length > 0 ? requestedScopes.join(' ') : undefined);
   return {
     accessToken: response.access_token,
     tokenType: response.token_type === 'bearer' ? 'Bearer' : response.token_type,
@@ -154,6 +209,7 @@ async function withoutIdToken(response: Response): Promise<Response> {
   } catch {
     return new Response(text, { status: response.status, headers: response.headers });
   }
-  if (typeof body === 'object' && body !== null && 'id_token' in body) delete (body as Record<string, unknown>).id_token;
+  if (typeof body === 'object' && body !== null && 'id_token' in body)
+    delete (body as Record<string, unknown>).id_token;
   return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
 }

@@ -10,8 +10,13 @@ import { settingsPath } from '../paths.js';
  */
 export function peekAccount(dataDir: string, name: string): Account | undefined {
   try {
-    const data = JSON.parse(readFileSync(settingsPath(dataDir), 'utf8')) as { accounts?: Record<string, Account> };
-    const account = data.accounts !== undefined && Object.hasOwn(data.accounts, name) ? data.accounts[name] : undefined;
+    const data = JSON.parse(readFileSync(settingsPath(dataDir), 'utf8')) as {
+      accounts?: Record<string, Account>;
+    };
+    const account =
+      data.accounts !== undefined && Object.hasOwn(data.accounts, name)
+        ? data.accounts[name]
+        : undefined;
     if (typeof account !== 'object' || account === null || account.name !== name) return undefined;
     return account;
   } catch {

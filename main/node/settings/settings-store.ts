@@ -4,7 +4,12 @@ import type { Account } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { withFileLock } from '../file-lock.js';
 import { locksDir } from '../paths.js';
-import { DEFAULT_OPTIONS, settingsFileOptions, type AppOptions, type SettingsData } from './settings-schema.js';
+import {
+  DEFAULT_OPTIONS,
+  settingsFileOptions,
+  type AppOptions,
+  type SettingsData,
+} from './settings-schema.js';
 import { join } from 'node:path';
 
 /** conf for the CLI, electron-store (a conf subclass) for the app: both open the same file. */
@@ -49,13 +54,20 @@ export class SettingsStore {
 
   /** The whole file, validated. A file that became corrupt since opening is set aside too. */
   read(): SettingsData {
+    let data: Partial<SettingsData>;
     try {
-      return this.backing.store;
+      data = this.backing.store;
     } catch (err) {
       if (!isCorruption(err)) throw err;
       this.backing = this.openOrSetAside();
-      return this.backing.store;
+      data = this.backing.store;
     }
+    // A file deleted while we run reads as {}: conf only fills defaults when it opens.
+    return {
+      ...data,
+      accounts: data.accounts ?? {},
+      options: { ...DEFAULT_OPTIONS, ...data.options },
+    };
   }
 
   accounts(): Account[] {
@@ -82,11 +94,15 @@ export class SettingsStore {
 
   /** Applies `change` to a fresh read of the file and writes it back, under the settings lock. */
   async mutate(change: (data: SettingsData) => void): Promise<void> {
-    await withFileLock(join(locksDir(this.dataDir), 'settings'), async () => {
-      const data = structuredClone(this.read());
-      change(data);
-      this.backing.store = data;
-    }, { waitMs: 10_000 });
+    await withFileLock(
+      join(locksDir(this.dataDir), 'settings'),
+      async () => {
+        const data = structuredClone(this.read());
+        change(data);
+        this.backing.store = data;
+      },
+      { waitMs: 10_000 },
+    );
   }
 
   async patchAccount(name: string, patch: (account: Account) => void): Promise<void> {
@@ -107,13 +123,20 @@ export class SettingsStore {
       try {
         renameSync(path, movedTo);
       } catch (renameErr) {
-        throw new TokenTrayError('settings_corrupt', `The settings file ${path} is unreadable and could not be moved aside.`, {
-          hint: 'Fix or move that file yourself; TokenTray will not overwrite it. Your secrets are untouched in the OS keychain.',
-          cause: renameErr,
-        });
+        throw new TokenTrayError(
+          'settings_corrupt',
+          `The settings file ${path} is unreadable and could not be moved aside.`,
+          {
+            hint: 'Fix or move that file yourself; TokenTray will not overwrite it. Your secrets are untouched in the OS keychain.',
+            cause: renameErr,
+          },
+        );
       }
       // Only conf's own summary: a schema violation names paths, never values.
-      const reason = err.name === 'SyntaxError' ? 'it is not valid JSON' : err.message.replace('Config schema violation: ', 'it breaks the schema: ');
+      const reason =
+        err.name === 'SyntaxError'
+          ? 'it is not valid JSON'
+          : err.message.replace('Config schema violation: ', 'it breaks the schema: ');
       this.onSetAside({ path, movedTo, reason });
       return this.open(options);
     }

@@ -70,13 +70,21 @@ describe('token engine against a rotating server', () => {
 
     keychain.failWrites = /^locked\/refresh_token$/;
     provider.resetCounts();
-    await assert.rejects(engine.refresh('locked'), (err) => isTokenTrayError(err, 'keychain_write_failed'));
+    await assert.rejects(engine.refresh('locked'), (err) =>
+      isTokenTrayError(err, 'keychain_write_failed'),
+    );
     assert.equal(provider.counts().success, 1, 'the server rotated the token');
-    assert.equal(await engine.vault.get('locked', 'refresh_token'), spent, 'the keychain still holds the spent one');
+    assert.equal(
+      await engine.vault.get('locked', 'refresh_token'),
+      spent,
+      'the keychain still holds the spent one',
+    );
 
     // Another process must not present the spent token: the account is marked.
     const other = openEngine(dir, SERVICE);
-    await assert.rejects(other.refresh('locked'), (err) => isTokenTrayError(err, 'sign_in_required'));
+    await assert.rejects(other.refresh('locked'), (err) =>
+      isTokenTrayError(err, 'sign_in_required'),
+    );
     assert.equal(provider.counts().total, 1, 'the spent token was not sent again');
     assert.equal((await other.status('locked')).status, 'sign-in-required');
 
@@ -105,10 +113,18 @@ describe('token engine against a rotating server', () => {
       const refresher = new BackgroundRefresher(engine);
       await refresher.start();
       const due = refresher.dueAt('short');
-      assert.ok(due !== undefined && due > first.issuedAt && due < first.expiresAt, 'planned before expiry');
+      assert.ok(
+        due !== undefined && due > first.issuedAt && due < first.expiresAt,
+        'planned before expiry',
+      );
       const renewed = await new Promise<number>((resolve) => {
         engine.onStatus((r) => {
-          if (r.status === 'fresh' && r.expiresAt !== null && Date.parse(r.expiresAt) > first.expiresAt) resolve(Date.now());
+          if (
+            r.status === 'fresh' &&
+            r.expiresAt !== null &&
+            Date.parse(r.expiresAt) > first.expiresAt
+          )
+            resolve(Date.now());
         });
       });
       refresher.stop();

@@ -12,12 +12,20 @@ import { expireCachedToken, keychainEntries, vault } from '../../support/keychai
 describe('bad token responses', () => {
   let server: Awaited<ReturnType<typeof startBadTokenEndpoint>>;
   let home: string;
-  const env = { TOKENTRAY_CLIENT_SECRET: 'bad-endpoint-client-secret', TOKENTRAY_REFRESH_TOKEN: 'bad-endpoint-refresh-token-0001', TOKENTRAY_HTTP_TIMEOUT: '2' };
+  const env = {
+    TOKENTRAY_CLIENT_SECRET: 'bad-endpoint-client-secret',
+    TOKENTRAY_REFRESH_TOKEN: 'bad-endpoint-refresh-token-0001',
+    TOKENTRAY_HTTP_TIMEOUT: '2',
+  };
 
   before(async () => {
     server = await startBadTokenEndpoint();
     home = await freshHome();
-    const ok = await tokentray(['add', 'acct', '--token-endpoint', server.url('ok'), '--client-id', 'client-1'], home, env);
+    const ok = await tokentray(
+      ['add', 'acct', '--token-endpoint', server.url('ok'), '--client-id', 'client-1'],
+      home,
+      env,
+    );
     assert.equal(ok.code, 0, ok.stderr);
   });
   after(() => server.close());
@@ -25,7 +33,11 @@ describe('bad token responses', () => {
   const cases: Array<{ mode: BadMode; exit: number; says: RegExp }> = [
     { mode: 'not-json', exit: 1, says: /not JSON/ },
     { mode: 'html-200', exit: 1, says: /not JSON/ },
-    { mode: 'html-error', exit: 5, says: /temporarily unavailable: it answered HTTP 502 with an HTML page/ },
+    {
+      mode: 'html-error',
+      exit: 5,
+      says: /temporarily unavailable: it answered HTTP 502 with an HTML page/,
+    },
     { mode: 'no-access-token', exit: 1, says: /no access_token/ },
     { mode: 'negative-expires', exit: 1, says: /expires_in/ },
     { mode: 'string-expires', exit: 1, says: /expires_in/ },
@@ -41,13 +53,22 @@ describe('bad token responses', () => {
   for (const { mode, exit, says } of cases) {
     test(`adding against "${mode}" fails clearly and keeps nothing`, async () => {
       const before = (await keychainEntries()).map((e) => e.account).sort();
-      const result = await tokentray(['add', `new-${mode}`, '--token-endpoint', server.url(mode), '--client-id', 'client-1'], home, env);
+      const result = await tokentray(
+        ['add', `new-${mode}`, '--token-endpoint', server.url(mode), '--client-id', 'client-1'],
+        home,
+        env,
+      );
       assert.equal(result.code, exit, result.stderr);
       assert.match(result.stderr, says);
       assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
-      assert.ok(!result.stderr.includes(env.TOKENTRAY_REFRESH_TOKEN) && !result.stderr.includes(env.TOKENTRAY_CLIENT_SECRET));
+      assert.ok(
+        !result.stderr.includes(env.TOKENTRAY_REFRESH_TOKEN) &&
+          !result.stderr.includes(env.TOKENTRAY_CLIENT_SECRET),
+      );
       assert.deepEqual((await keychainEntries()).map((e) => e.account).sort(), before);
-      const settings = JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { accounts: Record<string, unknown> };
+      const settings = JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as {
+        accounts: Record<string, unknown>;
+      };
       assert.deepEqual(Object.keys(settings.accounts), ['acct']);
     });
   }
@@ -64,7 +85,10 @@ describe('bad token responses', () => {
       assert.equal(result.stdout, '');
       assert.equal(await vault.get('acct', 'refresh_token'), refreshToken);
       assert.deepEqual(await vault.getAccessToken('acct'), cached);
-      const list = JSON.parse((await tokentray(['list', '--json'], home)).stdout) as Array<{ status: string; message?: string }>;
+      const list = JSON.parse((await tokentray(['list', '--json'], home)).stdout) as Array<{
+        status: string;
+        message?: string;
+      }>;
       assert.equal(list[0]?.status, 'error');
       assert.match(list[0]?.message ?? '', says);
     });
@@ -74,7 +98,9 @@ describe('bad token responses', () => {
     await pointAt(home, server.url('ok'));
     const result = await tokentray(['token', 'acct'], home, env);
     assert.equal(result.code, 0, result.stderr);
-    const list = JSON.parse((await tokentray(['list', '--json'], home)).stdout) as Array<{ status: string }>;
+    const list = JSON.parse((await tokentray(['list', '--json'], home)).stdout) as Array<{
+      status: string;
+    }>;
     assert.equal(list[0]?.status, 'fresh');
   });
 });
@@ -82,7 +108,9 @@ describe('bad token responses', () => {
 /** Edits the settings file as a user would, to move the account to another endpoint. */
 async function pointAt(home: string, tokenEndpoint: string): Promise<void> {
   const path = join(home, 'config.json');
-  const data = JSON.parse(await readFile(path, 'utf8')) as { accounts: Record<string, { tokenEndpoint: string; lastError?: unknown }> };
+  const data = JSON.parse(await readFile(path, 'utf8')) as {
+    accounts: Record<string, { tokenEndpoint: string; lastError?: unknown }>;
+  };
   const account = data.accounts.acct;
   assert.ok(account);
   account.tokenEndpoint = tokenEndpoint;
