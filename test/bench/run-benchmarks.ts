@@ -1,0 +1,366 @@
+// `npm run bench`: every benchmark, one JSON line per figure. Run inside a private Secret Service
+// (test/support/with-private-keyring.sh) so the real keychain path (keytar -> libsecret -> D-Bus)
+// is measured without touching anyone's keychain.
+//
+// The machines this runs on are shared and noisy, so no figure is an absolute time alone: each is
+// compared with a baseline measured in the same run, baseline and subject samples interleaved, and
+// reported as a ratio of medians (plus the median of the per-pair ratios as a cross-check).
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, fetch as undiciFetch } from 'undici';
+import type { AccessTokenRecord } from '../../main/common/account.js';
+import { addAccount } from '../../main/node/engine/account-registry.js';
+import { loadKeytar, type KeychainBackend } from '../../main/node/keychain/keychain-backend.js';
+import { DEFAULT_LIMITS } from '../../main/node/oauth/http-client.js';
+import { CLI_PATH, tokentray } from '../support/cli-runner.js';
+import { openEngine } from '../support/engine-fixture.js';
+import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
+import type { BenchResult } from './bench-result.js';
+import { runSchedulerBenches } from './scheduler-bench.js';
+
+const KEYCHAIN_SERVICE = 'TokenTray-bench';
+const CLI_KEYCHAIN_SERVICE = 'TokenTray-bench-cli';
+
+const CLI_WARMUPS = 3;
+const CLI_RUNS = 30;
+const CLI_TARGET = 1.3;
+
+const REFRESH_WARMUPS = 5;
+const REFRESH_RUNS = 40;
+const REFRESH_TARGET = 1.15;
+
+const CONCURRENT_CALLS = 1000;
+
+// ---- Small helpers ----------------------------------------------------------------------------
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+const nsToMs = (ns: bigint): number => Number(ns) / 1e6;
+
+/** The usual spread summary of a sample set, in ms. */
+function spread(values: number[]): { p25_ms: number; p75_ms: number; min_ms: number } {
+  return {
+    p25_ms: round2(quantile(values, 0.25)),
+    p75_ms: round2(quantile(values, 0.75)),
+    min_ms: round2(Math.min(...values)),
+  };
+}
+
+/** Median of subject/baseline taken pair by pair: robust to a slow patch hitting both sides. */
+function pairedRatio(subject: number[], baseline: number[]): number {
+  return median(subject.map((s, i) => s / (baseline[i] as number)));
+}
+
+function print(result: BenchResult): void {
+  console.log(JSON.stringify(result));
+}
+
+// ---- 1. `tokentray token` from the keychain cache vs. starting Node -------------------------
+
+interface SpawnTiming {
+  ms: number;
+  code: number | null;
+  stdout: string;
+}
+
+/** Wall time of one new process, spawn to close, with stdout collected. */
+function timeSpawn(args: string[], env: NodeJS.ProcessEnv): Promise<SpawnTiming> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.resume();
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ ms: nsToMs(process.hrtime.bigint() - start), code, stdout });
+    });
+  });
+}
+
+async function benchCliCachedToken(provider: LocalProvider): Promise<BenchResult> {
+  const home = await mkdtemp(join(tmpdir(), 'tokentray-bench-cli-'));
+  try {
+    const cliEnv = { TOKENTRAY_KEYCHAIN_SERVICE: CLI_KEYCHAIN_SERVICE };
+    const { clientId, clientSecret } = provider.clients.rotating;
+    const added = await tokentray(
+      ['add', 'bench', '--token-endpoint', provider.tokenEndpoint, '--client-id', clientId],
+      home,
+      {
+        ...cliEnv,
+        TOKENTRAY_CLIENT_SECRET: clientSecret,
+        TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(clientId),
+      },
+    );
+    if (added.code !== 0) throw new Error(`tokentray add failed: ${added.stderr}`);
+
+    // The same environment for both processes, minus anything that would make either load more.
+    const env: NodeJS.ProcessEnv = { ...process.env, ...cliEnv, TOKENTRAY_HOME: home };
+    delete env.NODE_OPTIONS;
+    const baselineArgs = ['-e', '0'];
+    const subjectArgs = [CLI_PATH, 'token', 'bench'];
+
+    provider.resetCounts();
+    const baseline: number[] = [];
+    const subject: number[] = [];
+    let emptyOutputs = 0;
+    let failures = 0;
+    for (let i = 0; i < CLI_WARMUPS + CLI_RUNS; i++) {
+      const b = await timeSpawn(baselineArgs, env);
+      const s = await timeSpawn(subjectArgs, env);
+      if (b.code !== 0 || s.code !== 0) failures++;
+      if (s.stdout.trim() === '') emptyOutputs++;
+      if (i >= CLI_WARMUPS) {
+        baseline.push(b.ms);
+        subject.push(s.ms);
+      }
+    }
+    const requestsSent = provider.counts().total;
+    const value = median(subject);
+    const base = median(baseline);
+    const ratio = value / base;
+    return {
+      name: 'cli_cached_token_vs_node',
+      value: round3(ratio),
+      unit: 'ratio',
+      median_ms: round2(value),
+      ...spread(subject),
+      baseline: round2(base),
+      baseline_unit: 'ms',
+      baseline_what: 'node -e 0',
+      baseline_spread: spread(baseline),
+      ratio: round3(ratio),
+      paired_ratio: round3(pairedRatio(subject, baseline)),
+      target: CLI_TARGET,
+      target_op: '<=',
+      within_target: ratio <= CLI_TARGET && failures === 0 && emptyOutputs === 0,
+      samples: CLI_RUNS,
+      baseline_samples: CLI_RUNS,
+      warmups: CLI_WARMUPS,
+      requests_sent: requestsSent,
+      empty_outputs: emptyOutputs,
+      failed_runs: failures,
+    };
+  } finally {
+    await tokentray(['remove', 'bench'], home, {
+      TOKENTRAY_KEYCHAIN_SERVICE: CLI_KEYCHAIN_SERVICE,
+    }).catch(() => undefined);
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+// ---- 2. A forced refresh through the engine vs. a bare undici POST ---------------------------
+
+async function benchRefreshVsBareUndici(provider: LocalProvider, dir: string): Promise<BenchResult> {
+  const engine = openEngine(dir, KEYCHAIN_SERVICE);
+  const { clientId, clientSecret } = provider.clients.googleLike;
+  // googleLike: client_secret_post and no rotation, so every refresh (ours or the bare one) is
+  // independent and may present the same refresh token.
+  const refreshToken = await provider.mintRefreshToken(clientId);
+  await addAccount(engine, {
+    name: 'refresh',
+    tokenEndpoint: provider.tokenEndpoint,
+    clientId,
+    clientAuth: 'client_secret_post',
+    scopes: [],
+    clientSecret,
+    refreshToken,
+  });
+
+  // What the engine's http-client sets up, minus the proxy lookup: one kept-alive Agent.
+  const agent = new Agent({
+    connectTimeout: DEFAULT_LIMITS.connectTimeoutMs,
+    headersTimeout: DEFAULT_LIMITS.headersTimeoutMs,
+    bodyTimeout: DEFAULT_LIMITS.bodyTimeoutMs,
+    maxResponseSize: DEFAULT_LIMITS.maxResponseBytes,
+    keepAliveTimeout: 1_000,
+  });
+  const body = new URLSearchParams({
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    client_id: clientId,
+    client_secret: clientSecret,
+  }).toString();
+  const bare = async (): Promise<string> => {
+    const response = await undiciFetch(provider.tokenEndpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
+        accept: 'application/json',
+      },
+      body,
+      dispatcher: agent,
+    });
+    const json = (await response.json()) as { access_token?: unknown };
+    if (response.status !== 200 || typeof json.access_token !== 'string')
+      throw new Error(`bare refresh failed with HTTP ${response.status}`);
+    return json.access_token;
+  };
+
+  provider.resetCounts();
+  const engineMs: number[] = [];
+  const bareMs: number[] = [];
+  const tokens = new Set<string>();
+  try {
+    for (let i = 0; i < REFRESH_WARMUPS + REFRESH_RUNS; i++) {
+      // Alternate which side goes first, so neither always gets the warmer socket or cache.
+      const order = i % 2 === 0 ? ['engine', 'bare'] : ['bare', 'engine'];
+      for (const side of order) {
+        const start = process.hrtime.bigint();
+        if (side === 'engine') tokens.add((await engine.refresh('refresh')).accessToken);
+        else await bare();
+        const ms = nsToMs(process.hrtime.bigint() - start);
+        if (i >= REFRESH_WARMUPS) (side === 'engine' ? engineMs : bareMs).push(ms);
+      }
+    }
+  } finally {
+    await agent.close();
+  }
+  const counts = provider.counts();
+  const expectedRequests = 2 * (REFRESH_WARMUPS + REFRESH_RUNS);
+  const value = median(engineMs);
+  const base = median(bareMs);
+  const ratio = value / base;
+  return {
+    name: 'refresh_vs_bare_undici',
+    value: round3(ratio),
+    unit: 'ratio',
+    median_ms: round2(value),
+    ...spread(engineMs),
+    baseline: round2(base),
+    baseline_unit: 'ms',
+    baseline_what: 'undici fetch POST grant_type=refresh_token + JSON parse, kept-alive Agent',
+    baseline_spread: spread(bareMs),
+    ratio: round3(ratio),
+    paired_ratio: round3(pairedRatio(engineMs, bareMs)),
+    overhead_ms: round2(value - base),
+    target: REFRESH_TARGET,
+    target_op: '<=',
+    within_target: ratio <= REFRESH_TARGET && counts.error === 0,
+    samples: REFRESH_RUNS,
+    baseline_samples: REFRESH_RUNS,
+    warmups: REFRESH_WARMUPS,
+    requests_sent: counts.total,
+    requests_expected: expectedRequests,
+    request_errors: counts.error,
+    distinct_engine_tokens: tokens.size,
+    note: 'engine cost includes keychain reads/writes (D-Bus) and the per-account file lock',
+  };
+}
+
+// ---- 3. Single flight: 1000 concurrent getToken on an expired token --------------------------
+
+/** Counts keychain calls on their way to the real keytar; it changes nothing they do. */
+function countingKeytar(): {
+  backend: () => Promise<KeychainBackend>;
+  calls: Record<keyof KeychainBackend, number>;
+} {
+  const calls = { getPassword: 0, setPassword: 0, deletePassword: 0, findCredentials: 0 };
+  const backend = async (): Promise<KeychainBackend> => {
+    const real = await loadKeytar();
+    return {
+      getPassword: (s, a) => (calls.getPassword++, real.getPassword(s, a)),
+      setPassword: (s, a, p) => (calls.setPassword++, real.setPassword(s, a, p)),
+      deletePassword: (s, a) => (calls.deletePassword++, real.deletePassword(s, a)),
+      findCredentials: (s) => (calls.findCredentials++, real.findCredentials(s)),
+    };
+  };
+  return { backend, calls };
+}
+
+async function benchSingleFlight(provider: LocalProvider, dir: string): Promise<BenchResult> {
+  const name = 'single';
+  const setup = openEngine(dir, KEYCHAIN_SERVICE);
+  const { clientId, clientSecret } = provider.clients.googleLike;
+  await addAccount(setup, {
+    name,
+    tokenEndpoint: provider.tokenEndpoint,
+    clientId,
+    clientAuth: 'client_secret_post',
+    scopes: [],
+    clientSecret,
+    refreshToken: await provider.mintRefreshToken(clientId),
+  });
+  const record = await setup.vault.getAccessToken(name);
+  if (record === undefined) throw new Error('addAccount cached no access token');
+  await setup.vault.setAccessToken(name, { ...record, expiresAt: Date.now() - 1 });
+
+  // A new engine: nothing in memory, so every caller starts from the keychain.
+  const counting = countingKeytar();
+  const engine = openEngine(dir, KEYCHAIN_SERVICE, { backend: counting.backend });
+  await loadKeytar(); // the native module is loaded once per process; keep its load out of the timing
+  provider.resetCounts();
+  const start = process.hrtime.bigint();
+  const settled = await Promise.allSettled(
+    Array.from({ length: CONCURRENT_CALLS }, () => engine.getToken(name)),
+  );
+  const wallMs = nsToMs(process.hrtime.bigint() - start);
+  const counts = provider.counts();
+  const fulfilled = settled.filter(
+    (s): s is PromiseFulfilledResult<AccessTokenRecord> => s.status === 'fulfilled',
+  );
+  const now = Date.now();
+  const distinct = new Set(fulfilled.map((s) => s.value.accessToken));
+  const firstRejection = settled.find((s) => s.status === 'rejected');
+  return {
+    name: 'single_flight_requests',
+    value: counts.total,
+    unit: 'requests',
+    target: 1,
+    target_op: '==',
+    within_target:
+      counts.total === 1 &&
+      fulfilled.length === CONCURRENT_CALLS &&
+      fulfilled.every((s) => s.value.expiresAt > now),
+    concurrent_calls: CONCURRENT_CALLS,
+    fulfilled: fulfilled.length,
+    rejected: CONCURRENT_CALLS - fulfilled.length,
+    ...(firstRejection === undefined
+      ? {}
+      : { first_rejection: String((firstRejection as PromiseRejectedResult).reason) }),
+    distinct_tokens: distinct.size,
+    wall_ms: round2(wallMs),
+    keychain_calls: counting.calls,
+  };
+}
+
+// ---- Main ----------------------------------------------------------------------------------
+
+const provider = await startLocalProvider();
+const dir = await mkdtemp(join(tmpdir(), 'tokentray-bench-engine-'));
+try {
+  print(await benchCliCachedToken(provider));
+  print(await benchRefreshVsBareUndici(provider, dir));
+  print(await benchSingleFlight(provider, dir));
+  for (const result of await runSchedulerBenches()) print(result);
+} finally {
+  // Leave nothing behind in the keychain, even when it is not the throw-away one.
+  const vault = openEngine(dir, KEYCHAIN_SERVICE).vault;
+  for (const name of await vault.accountNames().catch(() => [])) {
+    await vault.deleteAccount(name).catch(() => undefined);
+  }
+  await provider.close();
+  await rm(dir, { recursive: true, force: true });
+}
