@@ -70,6 +70,7 @@ if (existsSync('renderer')) {
       target: 'chrome130',
       format: 'esm',
       entryPoints: pages.map((p) => `renderer/${p}/${p}.ts`),
+      outbase: 'renderer',
       outdir: 'dist/renderer',
     }),
   );

@@ -96,6 +96,24 @@ export default tseslint.config(
     },
   },
   {
+    // ipcRenderer belongs to the preload alone; everything else goes through its named API.
+    files: ['main/electron/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              importNames: ['ipcRenderer'],
+              message: 'Only preload/ may use ipcRenderer.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -2,7 +2,10 @@ import { app, clipboard, Menu, nativeImage, powerMonitor, Tray } from 'electron'
 import ElectronStore from 'electron-store';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BrowserWindow } from 'electron';
 import { formatError } from '../common/redact.js';
+import { openAccountsWindow } from './accounts-window.js';
+import { handle, isAccountName } from './ipc-gate.js';
 import { BackgroundRefresher } from '../node/engine/background-refresher.js';
 import { TokenEngine } from '../node/engine/token-engine.js';
 import { loadKeytar } from '../node/keychain/keychain-backend.js';
@@ -72,6 +75,27 @@ async function main(): Promise<void> {
       tray?.displayBalloon?.({ title: 'TokenTray', content: formatError(err) });
     }
   };
+  // IPC: every handler through the one gate, answering only our own windows.
+  const ours = new Set<number>();
+  const isOurs = (sender: Electron.WebContents) => ours.has(sender.id);
+  handle('accounts:list', isOurs, [], () => engine.statuses());
+  handle('accounts:copy-token', isOurs, [isAccountName], async (name) => {
+    await copy(name);
+    return null;
+  });
+  handle('accounts:refresh', isOurs, [isAccountName], async (name) => {
+    await engine.refresh(name);
+    return engine.status(name);
+  });
+  let accountsWindow: BrowserWindow | undefined;
+  const showAccounts = (): void => {
+    if (accountsWindow !== undefined && !accountsWindow.isDestroyed())
+      return accountsWindow.focus();
+    accountsWindow = openAccountsWindow(join(here, '..'));
+    ours.add(accountsWindow.webContents.id);
+  };
+  app.on('second-instance', showAccounts);
+
   const rebuild = (): void => {
     const accounts = settings.accounts();
     const items: Electron.MenuItemConstructorOptions[] = accounts.map((account) => ({
