@@ -61,6 +61,10 @@ export class TokenEngine {
   /** Rotated refresh tokens the keychain has not accepted yet. They outrank the keychain's copy. */
   private readonly unsaved = new Map<string, string>();
   private readonly listeners = new Set<StatusListener>();
+  /** Keychain reads under way, shared so a crowd of callers costs one D-Bus round trip. */
+  private readonly reading = new Map<string, Promise<AccessTokenRecord | undefined>>();
+  /** Client secrets never change behind our back (a new secret means a new account). */
+  private readonly secrets = new Map<string, string | undefined>();
 
   constructor(deps: TokenEngineDeps) {
     this.settings = deps.settings;
@@ -120,6 +124,7 @@ export class TokenEngine {
   /** Forgets what this process remembers of an account (after removal). */
   forget(name: string): void {
     this.cache.delete(name);
+    this.secrets.delete(name);
     this.unsaved.delete(name);
   }
 
@@ -165,8 +170,7 @@ export class TokenEngine {
               'No refresh token is stored for this account.',
             );
           }
-          const secret =
-            account.clientAuth === 'none' ? undefined : await this.vault.get(name, 'client_secret');
+          const secret = account.clientAuth === 'none' ? undefined : await this.clientSecret(name);
           const outcome = await this.requestWithRetries(account, secret, refreshToken);
           if (outcome.rotatedRefreshToken !== undefined)
             await this.keepRotated(account, outcome.rotatedRefreshToken);
@@ -311,10 +315,25 @@ export class TokenEngine {
     return account;
   }
 
-  private async storedToken(name: string): Promise<AccessTokenRecord | undefined> {
-    const record = await this.vault.getAccessToken(name);
-    if (record !== undefined) this.cache.set(name, record);
-    return record;
+  private storedToken(name: string): Promise<AccessTokenRecord | undefined> {
+    let read = this.reading.get(name);
+    if (read === undefined) {
+      read = this.vault
+        .getAccessToken(name)
+        .then((record) => {
+          if (record !== undefined) this.cache.set(name, record);
+          return record;
+        })
+        .finally(() => this.reading.delete(name));
+      this.reading.set(name, read);
+    }
+    return read;
+  }
+
+  private async clientSecret(name: string): Promise<string | undefined> {
+    if (!this.secrets.has(name))
+      this.secrets.set(name, await this.vault.get(name, 'client_secret'));
+    return this.secrets.get(name);
   }
 
   private settle(name: string, record: AccessTokenRecord): AccessTokenRecord {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { AccessTokenRecord } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { registerSecret } from '../../common/redact.js';
@@ -57,7 +56,10 @@ export class SecretVault {
     if (bytes <= MAX_ENTRY_BYTES && !value.startsWith(MANIFEST)) {
       await call(() => backend.setPassword(this.service, key, value), 'write');
     } else {
-      const generation = randomBytes(4).toString('hex');
+      // Web Crypto is global: importing node:crypto would slow the CLI's cached-token path.
+      const generation = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(4))).toString(
+        'hex',
+      );
       const chunks = splitUtf8(value, CHUNK_BYTES);
       for (const [i, chunk] of chunks.entries()) {
         await call(
