@@ -29,6 +29,17 @@ export interface Account {
 /** What each account reports to the UI and to `tokentray list`. */
 export type AccountStatus = 'fresh' | 'stale' | 'refreshing' | 'sign-in-required' | 'error';
 
+/** One account as the UI and `tokentray list` show it. Never holds a secret. */
+export interface AccountStatusReport {
+  name: string;
+  label: string;
+  status: AccountStatus;
+  /** ISO 8601, or null when no token is cached. */
+  expiresAt: string | null;
+  scope: string | null;
+  message?: string;
+}
+
 /** The cached access token, kept in the keychain next to the refresh token. */
 export interface AccessTokenRecord {
   accessToken: string;

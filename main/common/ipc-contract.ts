@@ -1,18 +1,12 @@
-import type { AccountStatus } from './account.js';
+import type { AccountStatusReport } from './account.js';
 
 /**
  * The one IPC contract between the main process, the preload and the renderer: channel names and
  * the types that cross. It holds no secret types: the renderer gets status and expiry, never a
  * token (copying happens in the main process).
  */
-export interface AccountView {
-  name: string;
-  label: string;
-  status: AccountStatus;
-  expiresAt: string | null;
-  scope: string | null;
-  message?: string;
-}
+/** What the renderer sees of an account: status and expiry, never a secret. */
+export type AccountView = AccountStatusReport;
 
 export type IpcResult<T> =
   { ok: true; value: T } | { ok: false; error: { code: string; message: string } };

@@ -3,7 +3,8 @@
 // from it. The misbehaviour is chosen by the path: POST /token/<mode>.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export const BAD_MODES = [
   'not-json',
@@ -178,15 +179,7 @@ export async function startBadTokenEndpoint(): Promise<BadTokenEndpoint> {
     socket.once('close', () => sockets.delete(socket));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
+  const base = await listenOnLoopback(server);
 
   let closing: Promise<void> | undefined;
 

@@ -15,8 +15,8 @@ import { generateKeyPair, randomBytes } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { stripVTControlCharacters } from 'node:util';
+import { listenOnLoopback } from './loopback.js';
 
 export interface LocalProviderOptions {
   /** Lifetime of issued access tokens, a whole number of seconds >= 1. Default 3600. */
@@ -313,15 +313,7 @@ export async function startLocalProvider(opts: LocalProviderOptions = {}): Promi
       res.writeHead(503).end();
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const issuer = `http://127.0.0.1:${port}`;
+  const issuer = await listenOnLoopback(server);
 
   const closeServer = async (): Promise<void> => {
     // Keep-alive sockets from fetch would otherwise hold close() open for seconds.

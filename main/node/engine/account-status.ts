@@ -1,16 +1,7 @@
-import type { AccessTokenRecord, Account, AccountStatus } from '../../common/account.js';
-import { planRefreshAt } from '../../common/refresh-plan.js';
+import type { AccessTokenRecord, Account, AccountStatusReport } from '../../common/account.js';
 
-/** One account as the UI and `tokentray list` show it. Never holds a secret. */
-export interface AccountStatusReport {
-  name: string;
-  label: string;
-  status: AccountStatus;
-  /** ISO 8601, or null when no token is cached. */
-  expiresAt: string | null;
-  scope: string | null;
-  message?: string;
-}
+export type { AccountStatusReport };
+import { planRefreshAt } from '../../common/refresh-plan.js';
 
 /**
  * The status of an account from what is stored: fresh until its refresh point, stale after it (or
