@@ -1,5 +1,6 @@
 import { clampTimerDelay } from './clock.js';
 import type { Clock, TimerHandle } from './clock.js';
+import { formatError } from './redact.js';
 
 export interface RefreshSchedulerOptions {
   clock: Clock;
@@ -7,7 +8,7 @@ export interface RefreshSchedulerOptions {
   onDue: (key: string) => void;
   /** Also run entries due within this many ms of a wakeup, so near neighbours share it. Default 1 s. */
   coalesceMs?: number;
-  /** Receives what `onDue` threw. Default console.error; the app passes its redacting logger. */
+  /** Receives what `onDue` threw. Default: console.error through the redacting formatter. */
   onError?: (error: unknown, key: string) => void;
 }
 
@@ -53,7 +54,9 @@ export class RefreshScheduler {
     this.#clock = clock;
     this.#onDue = onDue;
     this.#coalesceMs = Math.max(0, coalesceMs ?? DEFAULT_COALESCE_MS);
-    this.#onError = onError ?? ((error, key) => console.error(`refresh of ${key} failed:`, error));
+    // Never the raw error: its cause can hold a response body, tokens included.
+    this.#onError =
+      onError ?? ((error, key) => console.error(`refresh of ${key} failed: ${formatError(error)}`));
   }
 
   get size(): number {
