@@ -160,7 +160,8 @@ export class TokenEngine {
         async () => {
           const account = this.requireUsable(name);
           // Another process may have refreshed while we waited for the lock: its token is ours.
-          const stored = await this.storedToken(name);
+          // Read the keychain itself: a shared read may have begun before the lock was ours.
+          const stored = await this.readStoredToken(name);
           if (!need(stored, this.clock.now())) return stored as AccessTokenRecord;
           const refreshToken =
             this.unsaved.get(name) ?? (await this.vault.get(name, 'refresh_token'));
@@ -234,12 +235,7 @@ export class TokenEngine {
     }
     const reason =
       'The provider rotated the refresh token, and the OS keychain would not store the new one.';
-    await this.settings
-      .patchAccount(
-        account.name,
-        (a) => (a.signInRequired = { since: new Date(this.clock.now()).toISOString(), reason }),
-      )
-      .catch(() => undefined);
+    await this.markSignInRequired(account, reason).catch(() => undefined);
     throw new TokenTrayError(
       'keychain_write_failed',
       `${reason} The previous one is spent and will not be sent again.`,
@@ -274,16 +270,7 @@ export class TokenEngine {
       delete a.lastError;
     });
     this.cache.delete(account.name);
-    return (
-      error ??
-      new TokenTrayError(
-        'sign_in_required',
-        `Account "${account.name}" needs to sign in again: ${reason}`,
-        {
-          hint: `Run \`tokentray remove ${account.name}\`, then add it again.`,
-        },
-      )
-    );
+    return error ?? signInRequiredError(account.name, reason);
   }
 
   private async recordFailure(name: string, error: TokenTrayError): Promise<void> {
@@ -304,30 +291,25 @@ export class TokenEngine {
   private requireUsable(name: string): Account {
     const account = this.settings.requireAccount(name);
     if (account.signInRequired !== undefined && !this.unsaved.has(name)) {
-      throw new TokenTrayError(
-        'sign_in_required',
-        `Account "${name}" needs to sign in again: ${account.signInRequired.reason}`,
-        {
-          hint: `Run \`tokentray remove ${name}\`, then add it again.`,
-        },
-      );
+      throw signInRequiredError(name, account.signInRequired.reason);
     }
     return account;
   }
 
+  /** The stored token, one keychain read shared by every caller that asks meanwhile. */
   private storedToken(name: string): Promise<AccessTokenRecord | undefined> {
     let read = this.reading.get(name);
     if (read === undefined) {
-      read = this.vault
-        .getAccessToken(name)
-        .then((record) => {
-          if (record !== undefined) this.cache.set(name, record);
-          return record;
-        })
-        .finally(() => this.reading.delete(name));
+      read = this.readStoredToken(name).finally(() => this.reading.delete(name));
       this.reading.set(name, read);
     }
     return read;
+  }
+
+  private async readStoredToken(name: string): Promise<AccessTokenRecord | undefined> {
+    const record = await this.vault.getAccessToken(name);
+    if (record !== undefined) this.cache.set(name, record);
+    return record;
   }
 
   private async clientSecret(name: string): Promise<string | undefined> {
@@ -361,4 +343,14 @@ export class TokenEngine {
   private listenersEmit(report: AccountStatusReport): void {
     for (const listener of this.listeners) listener(report);
   }
+}
+
+function signInRequiredError(name: string, reason: string): TokenTrayError {
+  return new TokenTrayError(
+    'sign_in_required',
+    `Account "${name}" needs to sign in again: ${reason}`,
+    {
+      hint: `Run \`tokentray remove ${name}\`, then add it again.`,
+    },
+  );
 }
