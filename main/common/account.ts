@@ -51,10 +51,17 @@ export interface AccessTokenRecord {
   scope?: string;
 }
 
-const NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+/** Account names: safe in keychain entry names, lock file names and shell arguments. */
+export const ACCOUNT_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function isValidAccountName(name: unknown): name is string {
+  return (
+    typeof name === 'string' && ACCOUNT_NAME_PATTERN.test(name) && name !== '.' && name !== '..'
+  );
+}
 
 export function validateAccountName(name: unknown): string {
-  if (typeof name !== 'string' || !NAME_PATTERN.test(name) || name === '.' || name === '..') {
+  if (!isValidAccountName(name)) {
     throw new TokenTrayError(
       'invalid_input',
       `"${String(name).slice(0, 80)}" is not a valid account name.`,

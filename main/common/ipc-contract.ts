@@ -1,10 +1,10 @@
-import type { AccountStatusReport } from './account.js';
-
 /**
  * The one IPC contract between the main process, the preload and the renderer: channel names and
  * the types that cross. It holds no secret types: the renderer gets status and expiry, never a
  * token (copying happens in the main process).
  */
+import type { AccountStatusReport } from './account.js';
+
 /** What the renderer sees of an account: status and expiry, never a secret. */
 export type AccountView = AccountStatusReport;
 

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserWindow } from 'electron';
 import { formatError } from '../common/redact.js';
 import { openAccountsWindow } from './accounts-window.js';
-import { handle, isAccountName } from './ipc-gate.js';
+import { isValidAccountName } from '../common/account.js';
+import { handle } from './ipc-gate.js';
 import { BackgroundRefresher } from '../node/engine/background-refresher.js';
 import { TokenEngine } from '../node/engine/token-engine.js';
 import { loadKeytar } from '../node/keychain/keychain-backend.js';
@@ -79,11 +80,11 @@ async function main(): Promise<void> {
   const ours = new Set<number>();
   const isOurs = (sender: Electron.WebContents) => ours.has(sender.id);
   handle('accounts:list', isOurs, [], () => engine.statuses());
-  handle('accounts:copy-token', isOurs, [isAccountName], async (name) => {
+  handle('accounts:copy-token', isOurs, [isValidAccountName], async (name) => {
     await copy(name);
     return null;
   });
-  handle('accounts:refresh', isOurs, [isAccountName], async (name) => {
+  handle('accounts:refresh', isOurs, [isValidAccountName], async (name) => {
     await engine.refresh(name);
     return engine.status(name);
   });

@@ -47,6 +47,3 @@ export function handle<C extends IpcChannel>(
     },
   );
 }
-
-export const isAccountName = (value: unknown): value is string =>
-  typeof value === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(value);

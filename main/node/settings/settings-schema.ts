@@ -1,4 +1,4 @@
-import type { Account } from '../../common/account.js';
+import { ACCOUNT_NAME_PATTERN, type Account } from '../../common/account.js';
 
 /** Options the user sets in the settings window (issue: desktop app) or by editing the file. */
 export interface AppOptions {
@@ -28,7 +28,7 @@ const accountSchema = {
   required: ['name', 'label', 'tokenEndpoint', 'clientId', 'clientAuth', 'scopes', 'createdAt'],
   additionalProperties: false,
   properties: {
-    name: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+    name: { type: 'string', pattern: ACCOUNT_NAME_PATTERN.source },
     label: { type: 'string', maxLength: 200 },
     tokenEndpoint: { type: 'string', format: 'uri' },
     issuer: { type: 'string', format: 'uri' },
@@ -58,7 +58,7 @@ export const settingsSchema = {
   accounts: {
     type: 'object',
     default: {},
-    propertyNames: { pattern: '^[A-Za-z0-9._-]{1,64}$' },
+    propertyNames: { pattern: ACCOUNT_NAME_PATTERN.source },
     additionalProperties: accountSchema,
   },
   defaultAccount: { type: 'string' },
