@@ -5,7 +5,6 @@
 // The machines this runs on are shared and noisy, so no figure is an absolute time alone: each is
 // compared with a baseline measured in the same run, baseline and subject samples interleaved, and
 // reported as a ratio of medians (plus the median of the per-pair ratios as a cross-check).
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import type { AccessTokenRecord } from '../../main/common/account.js';
 import { addAccount } from '../../main/node/engine/account-registry.js';
 import { loadKeytar, type KeychainBackend } from '../../main/node/keychain/keychain-backend.js';
 import { DEFAULT_LIMITS } from '../../main/node/oauth/http-client.js';
-import { CLI_PATH, tokentray } from '../support/cli-runner.js';
+import { CLI_PATH, runNode, tokentray } from '../support/cli-runner.js';
 import { openEngine } from '../support/engine-fixture.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 import type { BenchResult } from './bench-result.js';
@@ -81,29 +80,6 @@ function print(result: BenchResult): void {
 
 // ---- 1. `tokentray token` from the keychain cache vs. starting Node -------------------------
 
-interface SpawnTiming {
-  ms: number;
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Wall time of one new process, spawn to close, with stdout collected. */
-function timeSpawn(args: string[], env: NodeJS.ProcessEnv): Promise<SpawnTiming> {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ ms: nsToMs(process.hrtime.bigint() - start), code, stdout, stderr });
-    });
-  });
-}
-
 async function benchCliCachedToken(provider: LocalProvider): Promise<BenchResult> {
   const home = await mkdtemp(join(tmpdir(), 'tokentray-bench-cli-'));
   try {
@@ -143,8 +119,8 @@ async function benchCliCachedToken(provider: LocalProvider): Promise<BenchResult
     let failures = 0;
     let firstFailure: string | undefined;
     for (let i = 0; i < CLI_WARMUPS + CLI_RUNS; i++) {
-      const b = await timeSpawn(baselineArgs, env);
-      const s = await timeSpawn(subjectArgs, env);
+      const b = await runNode(baselineArgs, env);
+      const s = await runNode(subjectArgs, env);
       for (const run of [b, s]) {
         if (run.code === 0) continue;
         failures++;

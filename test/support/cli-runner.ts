@@ -18,34 +18,42 @@ export interface CliResult {
 /** Everything any CLI run printed, so tests can scan it all for secrets at the end. */
 export const transcript: CliResult[] = [];
 
-/** Runs `tokentray ARGS` in a new process with its settings in `home`. */
-export function tokentray(
+/** Runs `node ARGS` in a new process with exactly `env`, timing it from spawn to close. */
+export function runNode(
   args: string[],
-  home: string,
-  env: NodeJS.ProcessEnv = {},
-): Promise<CliResult> {
+  env: NodeJS.ProcessEnv,
+): Promise<CliResult & { ms: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], {
-      env: {
-        ...process.env,
-        TOKENTRAY_HOME: home,
-        TOKENTRAY_CLIENT_SECRET: '',
-        TOKENTRAY_REFRESH_TOKEN: '',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
-      const result = { code: code ?? -1, stdout, stderr };
-      transcript.push(result);
-      resolve(result);
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      resolve({ code: code ?? -1, stdout, stderr, ms });
     });
   });
+}
+
+/** Runs `tokentray ARGS` in a new process with its settings in `home`. */
+export async function tokentray(
+  args: string[],
+  home: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
+  const { code, stdout, stderr } = await runNode([CLI_PATH, ...args], {
+    ...process.env,
+    TOKENTRAY_HOME: home,
+    TOKENTRAY_CLIENT_SECRET: '',
+    TOKENTRAY_REFRESH_TOKEN: '',
+    ...env,
+  });
+  const result = { code, stdout, stderr };
+  transcript.push(result);
+  return result;
 }
 
 export async function freshHome(): Promise<string> {
