@@ -113,6 +113,34 @@ export default tseslint.config(
       ],
     },
   },
+  // Electron's security checklist, where lint can see it (test/lint/security.test.ts checks the
+  // rest): IPC handlers only through the gate, windows only from the one secure factory.
+  ...[
+    { file: 'main/electron/ipc-gate.ts', banned: ['ipcRenderer', 'BrowserWindow'] },
+    { file: 'main/electron/secure-window.ts', banned: ['ipcRenderer', 'ipcMain'] },
+    { file: undefined, banned: ['ipcRenderer', 'ipcMain', 'BrowserWindow'] },
+  ].map(({ file, banned }) => ({
+    files: file === undefined ? ['main/electron/**/*.ts'] : [file],
+    ...(file === undefined
+      ? { ignores: ['main/electron/ipc-gate.ts', 'main/electron/secure-window.ts'] }
+      : {}),
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              importNames: banned,
+              allowTypeImports: true,
+              message:
+                'ipcRenderer belongs to preload/, ipcMain to main/electron/ipc-gate.ts, and new BrowserWindow to main/electron/secure-window.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  })),
   {
     files: ['**/*.js', '**/*.mjs'],
     rules: { 'no-restricted-syntax': 'off' },

@@ -1,19 +1,16 @@
-import { contextBridge, ipcRenderer } from 'electron';
-import type { IpcCalls, IpcChannel, IpcResult } from '../main/common/ipc-contract.js';
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { createTokenTrayApi, type Invoke, type Subscribe } from '../main/common/ipc-api.js';
+import type { IpcEvents } from '../main/common/ipc-contract.js';
 
 // The renderer's whole view of the main process: named functions, never ipcRenderer itself.
-function invoke<C extends IpcChannel>(
-  channel: C,
-  ...args: Parameters<IpcCalls[C]>
-): Promise<IpcResult<ReturnType<IpcCalls[C]>>> {
-  return ipcRenderer.invoke(channel, ...args) as Promise<IpcResult<ReturnType<IpcCalls[C]>>>;
-}
+const invoke: Invoke = (channel, ...args) => ipcRenderer.invoke(channel, ...args) as Promise<never>;
 
-export const tokentrayApi = {
-  listAccounts: () => invoke('accounts:list'),
-  copyToken: (name: string) => invoke('accounts:copy-token', name),
-  refresh: (name: string) => invoke('accounts:refresh', name),
+const subscribe: Subscribe = (channel, listener) => {
+  // The event object stays here: the renderer gets the payload only.
+  const wrapped = (_event: IpcRendererEvent, payload: unknown) =>
+    listener(payload as IpcEvents[typeof channel]);
+  ipcRenderer.on(channel, wrapped);
+  return () => ipcRenderer.removeListener(channel, wrapped);
 };
-export type TokenTrayApi = typeof tokentrayApi;
 
-contextBridge.exposeInMainWorld('tokentray', tokentrayApi);
+contextBridge.exposeInMainWorld('tokentray', createTokenTrayApi(invoke, subscribe));

@@ -1,3 +1,5 @@
+import type { AccessTokenRecord } from '../common/account.js';
+import { askBrokerForToken, type BrokerAnswer } from '../node/broker/broker-client.js';
 import { loadKeytar } from '../node/keychain/keychain-backend.js';
 import { SecretVault, keychainService } from '../node/keychain/secret-vault.js';
 import { resolveDataDir } from '../node/paths.js';
@@ -6,11 +8,42 @@ import type { TokenArgs } from './token-args.js';
 import { formatToken } from './token-output.js';
 
 /**
- * The fast path of `tokentray token`: when a token with enough life is cached in the keychain,
- * print it without loading the settings validator or the HTTP stack. Returns undefined whenever
- * anything needs the full path (no token, too old, sign-in required, any error), which then
- * reports problems properly.
+ * The fast path of `tokentray token`, without loading the settings validator or the HTTP stack.
+ * First the running app (one local round trip, and the app alone refreshes while it runs), then a
+ * fresh enough token cached in the keychain. Returns undefined whenever the full path must run:
+ * no app and no usable cached token, or an error, which the full path then reports properly.
  */
+export async function fastToken(args: TokenArgs): Promise<string | undefined> {
+  const answer = await tokenFromApp(args);
+  if (answer !== undefined) return answer.ok ? formatToken(answer.value, args.format) : undefined;
+  return cachedToken(args);
+}
+
+let asked:
+  { key: string; answer: Promise<BrokerAnswer<AccessTokenRecord> | undefined> } | undefined;
+
+/**
+ * The running app's answer, or undefined when none is running. Asked once per process: when the
+ * fast path gets an error answer, the full path reports that same answer instead of asking again.
+ */
+export function tokenFromApp(
+  args: TokenArgs,
+): Promise<BrokerAnswer<AccessTokenRecord> | undefined> {
+  const key = `${args.name}\0${args.minTtl}`;
+  if (asked?.key !== key) {
+    asked = {
+      key,
+      answer: askBrokerForToken(resolveDataDir(), {
+        name: args.name,
+        minTtl: args.minTtl,
+        service: keychainService(),
+      }),
+    };
+  }
+  return asked.answer;
+}
+
+/** A token with at least `--min-ttl` left, straight from the keychain cache, or undefined. */
 export async function cachedToken(args: TokenArgs): Promise<string | undefined> {
   try {
     const account = peekAccount(resolveDataDir(), args.name);

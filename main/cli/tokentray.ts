@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 import { parseTokenArgs } from './token-args.js';
-import { cachedToken } from './cached-token.js';
+import { fastToken } from './cached-token.js';
 
 // Scripts call `tokentray token` often, so its common case must cost little more than starting
-// Node: answer from the cache here, and load the rest of the CLI only when it is needed.
+// Node: answer from the running app or the keychain cache here, and load the rest of the CLI only
+// when it is needed.
+// The installed CLI runs on the app's own binary in Node mode; what we start (a browser) must not.
+delete process.env.ELECTRON_RUN_AS_NODE;
 const argv = process.argv.slice(2);
 let answered = false;
 if (argv[0] === 'token') {
   try {
-    const out = await cachedToken(parseTokenArgs(argv.slice(1)));
+    const out = await fastToken(parseTokenArgs(argv.slice(1)));
     if (out !== undefined) {
       process.stdout.write(out);
       answered = true;

@@ -8,17 +8,53 @@ export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
   'none',
 ];
 
+/** The provider presets (see main/node/sign-in/provider-presets.ts). */
+export type ProviderId = 'google' | 'microsoft' | 'github' | 'oidc' | 'custom';
+export const PROVIDER_IDS: readonly ProviderId[] = [
+  'google',
+  'microsoft',
+  'github',
+  'oidc',
+  'custom',
+];
+
+/**
+ * How the account gets new access tokens: by refresh token (RFC 6749 §6), or, for machine
+ * accounts, by asking again with the client's own credentials (RFC 6749 §4.4).
+ */
+export type GrantKind = 'refresh_token' | 'client_credentials';
+
+/** The ways to add an account (and to sign in again). */
+export type SignInMethod = 'browser' | 'device' | 'paste' | 'client-credentials';
+export const SIGN_IN_METHODS: readonly SignInMethod[] = [
+  'browser',
+  'device',
+  'paste',
+  'client-credentials',
+];
+
 /** The non-secret description of an account, as kept in the settings file. */
 export interface Account {
   name: string;
   label: string;
+  /** Absent in accounts added before presets existed: those are 'custom'. */
+  provider?: ProviderId;
+  /** Absent means 'refresh_token'. */
+  grant?: GrantKind;
   /** Where refreshes go. Resolved from the issuer by discovery when one was given. */
   tokenEndpoint: string;
   issuer?: string;
   revocationEndpoint?: string;
+  /** Kept so the account can sign in again the way it was added. */
+  authorizationEndpoint?: string;
+  deviceAuthorizationEndpoint?: string;
+  /** Extra authorization request parameters a provider needs, e.g. Google's access_type=offline. */
+  authParams?: Record<string, string>;
   clientId: string;
   clientAuth: ClientAuthMethod;
   scopes: string[];
+  /** Who signed in, from the ID Token's email or name claim, when the provider sent one. */
+  who?: string;
   createdAt: string;
   /** Set when the grant is known dead, so no process presents its refresh token again. */
   signInRequired?: { since: string; reason: string };
@@ -33,6 +69,9 @@ export type AccountStatus = 'fresh' | 'stale' | 'refreshing' | 'sign-in-required
 export interface AccountStatusReport {
   name: string;
   label: string;
+  provider: ProviderId;
+  grant: GrantKind;
+  who: string | null;
   status: AccountStatus;
   /** ISO 8601, or null when no token is cached. */
   expiresAt: string | null;

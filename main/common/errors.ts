@@ -21,6 +21,13 @@ export type ErrorCode =
   | 'secret_too_large'
   | 'settings_corrupt'
   | 'lock_timeout'
+  /** The user said no at the provider (RFC 6749 §4.1.2.1, RFC 8628 §3.5 access_denied). */
+  | 'access_denied'
+  /** A sign-in went wrong on the way: state mismatch, a bad callback, an expired device code. */
+  | 'sign_in_failed'
+  /** Nobody finished the sign-in in time. */
+  | 'sign_in_timeout'
+  | 'cancelled'
   | 'internal';
 
 /** Exit codes of the `tokentray` CLI, as documented in the README. */
@@ -49,6 +56,10 @@ const exitByCode: Record<ErrorCode, number> = {
   keychain_unavailable: EXIT.failure,
   keychain_write_failed: EXIT.failure,
   settings_corrupt: EXIT.failure,
+  access_denied: EXIT.failure,
+  sign_in_failed: EXIT.failure,
+  sign_in_timeout: EXIT.failure,
+  cancelled: EXIT.failure,
   internal: EXIT.failure,
 };
 

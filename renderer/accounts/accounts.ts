@@ -1,48 +1,114 @@
-import type { AccountView } from '../../main/common/ipc-contract.js';
-import type { TokenTrayApi } from '../../preload/preload.js';
+import type { AccountView, ProviderView } from '../../main/common/ipc-contract.js';
+import { api } from '../shared/api.js';
+import { byId } from '../shared/dom.js';
+import { Notices } from '../shared/notices.js';
+import { followSignIn } from '../shared/sign-in-panel.js';
+import { whileVisible } from '../shared/time-left.js';
+import { AccountRow, type RowActions } from './account-row.js';
 
-// The renderer's window type is derived from the preload's API, not kept in step by hand.
-declare global {
-  interface Window {
-    tokentray: TokenTrayApi;
+const list = byId<HTMLUListElement>('accounts');
+const empty = byId<HTMLElement>('empty');
+const notices = new Notices(byId('status'), byId('error'));
+const rows = new Map<string, AccountRow>();
+let providers: ProviderView[] = [];
+let clearSeconds: number | undefined;
+
+const actions: RowActions = {
+  async copy(account) {
+    const result = await api.copyToken(account.name);
+    if (!result.ok) {
+      notices.error(result.error);
+      await reload();
+      return;
+    }
+    const clears =
+      clearSeconds === undefined || clearSeconds === 0
+        ? ''
+        : ` It is cleared from the clipboard in ${clearSeconds} s.`;
+    notices.status(`Copied the access token for ${account.label}.${clears}`);
+  },
+  async refresh(account) {
+    notices.status(`Refreshing ${account.label}…`);
+    const result = await api.refresh(account.name);
+    if (result.ok) {
+      show([...current().filter((a) => a.name !== account.name), result.value]);
+      notices.status(`Refreshed ${account.label}.`);
+    } else {
+      notices.error(result.error);
+      await reload();
+    }
+  },
+  async signInAgain(account, slot) {
+    notices.clear();
+    const started = await api.signInAgain(account.name, 'browser');
+    if (!started.ok) return notices.error(started.error);
+    const end = await followSignIn(slot, started.value);
+    if (end.state === 'done') notices.status(`Signed in again: ${account.label}.`);
+    else if (end.state === 'failed') notices.error(end.error);
+    else notices.status('Sign-in cancelled.');
+    await reload();
+    rows.get(account.name)?.focus();
+  },
+};
+
+function current(): AccountView[] {
+  return [...rows.values()].map((row) => row.view);
+}
+
+/** Renders the whole list, keeping each row's element (and so its keyboard focus) by name. */
+function show(accounts: AccountView[]): void {
+  const sorted = [...accounts].sort((a, b) => a.label.localeCompare(b.label));
+  const names = new Set(sorted.map((a) => a.name));
+  let lostFocus = false;
+  for (const [name, row] of rows) {
+    if (!names.has(name)) {
+      lostFocus ||= row.node.contains(document.activeElement);
+      row.node.remove();
+      rows.delete(name);
+    }
+  }
+  const ordered = sorted.map((account) => {
+    let row = rows.get(account.name);
+    if (row === undefined) {
+      row = new AccountRow(account, actions, providers);
+      rows.set(account.name, row);
+    } else {
+      row.update(account, providers);
+    }
+    return row.node;
+  });
+  // Re-append only when the order changed: moving a focused node would drop its focus.
+  if (ordered.some((node, i) => list.children[i] !== node)) list.replaceChildren(...ordered);
+  list.hidden = sorted.length === 0;
+  empty.hidden = sorted.length > 0;
+  // The account removed elsewhere had the keyboard: give it to the next one, or to "Add account".
+  if (lostFocus) {
+    const next = sorted[0] === undefined ? undefined : rows.get(sorted[0].name);
+    if (next === undefined) byId('add-account').focus();
+    else next.focus();
   }
 }
 
-const list = document.getElementById('accounts') as HTMLUListElement;
-const empty = document.getElementById('empty') as HTMLParagraphElement;
-const errorBox = document.getElementById('error') as HTMLParagraphElement;
-
-function row(account: AccountView): HTMLLIElement {
-  const li = document.createElement('li');
-  const label = Object.assign(document.createElement('span'), {
-    className: 'label',
-    textContent: account.label,
-  });
-  const status = Object.assign(document.createElement('span'), {
-    className: 'status',
-    textContent: account.status,
-  });
-  const copy = Object.assign(document.createElement('button'), {
-    type: 'button',
-    textContent: 'Copy token',
-  });
-  copy.setAttribute('aria-label', `Copy token for ${account.label}`);
-  copy.addEventListener('click', () => void window.tokentray.copyToken(account.name).then(show));
-  li.append(label, status, copy);
-  return li;
+async function reload(): Promise<void> {
+  const result = await api.listAccounts();
+  if (result.ok) show(result.value);
+  else notices.error(result.error);
 }
 
-function show(result: { ok: boolean; error?: { message: string } }): void {
-  errorBox.hidden = result.ok;
-  errorBox.textContent = result.ok ? '' : (result.error?.message ?? '');
+async function openSettings(): Promise<void> {
+  const result = await api.openSettings();
+  if (!result.ok) notices.error(result.error);
 }
 
-async function render(): Promise<void> {
-  const result = await window.tokentray.listAccounts();
-  show(result);
-  if (!result.ok) return;
-  list.replaceChildren(...result.value.map(row));
-  empty.hidden = result.value.length > 0;
-}
+byId('add-account').addEventListener('click', () => void openSettings());
+byId('open-settings').addEventListener('click', () => void openSettings());
+api.onAccountsChanged(show);
+whileVisible(() => {
+  const now = Date.now();
+  for (const row of rows.values()) row.tick(now);
+});
 
-void render();
+const [providerList, options] = await Promise.all([api.listProviders(), api.getOptions()]);
+if (providerList.ok) providers = providerList.value;
+if (options.ok) clearSeconds = options.value.clipboardClearSeconds;
+await reload();

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { AccessTokenRecord } from '../../main/common/account.js';
+import { startBroker, type Broker } from '../../main/node/broker/broker-server.js';
 import { addAccount } from '../../main/node/engine/account-registry.js';
 import { loadKeytar, type KeychainBackend } from '../../main/node/keychain/keychain-backend.js';
 import { DEFAULT_LIMITS } from '../../main/node/oauth/http-client.js';
@@ -78,10 +79,14 @@ function print(result: BenchResult): void {
   console.log(JSON.stringify(result));
 }
 
-// ---- 1. `tokentray token` from the keychain cache vs. starting Node -------------------------
+// ---- 1. `tokentray token` from the keychain cache, or from the running app, vs. starting Node --
 
-async function benchCliCachedToken(provider: LocalProvider): Promise<BenchResult> {
+async function benchCliCachedToken(
+  provider: LocalProvider,
+  viaBroker = false,
+): Promise<BenchResult> {
   const home = await mkdtemp(join(tmpdir(), 'tokentray-bench-cli-'));
+  let broker: Broker | undefined;
   try {
     const cliEnv = { TOKENTRAY_KEYCHAIN_SERVICE: CLI_KEYCHAIN_SERVICE };
     const { clientId, clientSecret } = provider.clients.rotating;
@@ -95,6 +100,8 @@ async function benchCliCachedToken(provider: LocalProvider): Promise<BenchResult
       },
     );
     if (added.code !== 0) throw new Error(`tokentray add failed: ${added.stderr}`);
+    // The app's side, in this process: the CLI then asks it instead of the keychain.
+    if (viaBroker) broker = await startBroker(openEngine(home, CLI_KEYCHAIN_SERVICE), home);
 
     // The same environment for both processes, minus what changes Node's own start-up: a CA
     // bundle in NODE_EXTRA_CA_CERTS is parsed at every start (~90 ms on CI images that set it),
@@ -108,6 +115,8 @@ async function benchCliCachedToken(provider: LocalProvider): Promise<BenchResult
       ),
       ...cliEnv,
       TOKENTRAY_HOME: home,
+      // No D-Bus for either side: a CLI that did not get its token from the broker fails the run.
+      ...(viaBroker ? { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bench-bus' } : {}),
     };
     const baselineArgs = ['-e', '0'];
     const subjectArgs = [CLI_PATH, 'token', 'bench'];
@@ -137,7 +146,7 @@ async function benchCliCachedToken(provider: LocalProvider): Promise<BenchResult
     const base = median(baseline);
     const ratio = value / base;
     return {
-      name: 'cli_cached_token_vs_node',
+      name: viaBroker ? 'cli_token_via_broker_vs_node' : 'cli_cached_token_vs_node',
       value: round3(ratio),
       unit: 'ratio',
       median_ms: round2(value),
@@ -162,6 +171,7 @@ async function benchCliCachedToken(provider: LocalProvider): Promise<BenchResult
       env_removed: envRemoved,
     };
   } finally {
+    await broker?.close();
     await tokentray(['remove', 'bench'], home, {
       TOKENTRAY_KEYCHAIN_SERVICE: CLI_KEYCHAIN_SERVICE,
     }).catch(() => undefined);
@@ -369,6 +379,7 @@ const provider = await startLocalProvider();
 const dir = await mkdtemp(join(tmpdir(), 'tokentray-bench-engine-'));
 try {
   print(await benchCliCachedToken(provider));
+  print(await benchCliCachedToken(provider, true));
   print(await benchRefreshVsBareUndici(provider, dir));
   print(await benchSingleFlight(provider, dir));
   for (const result of await runSchedulerBenches()) print(result);

@@ -1,16 +1,23 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { _electron as electron, type ElectronApplication } from 'playwright-core';
+import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
+import type { TokenTrayApi } from '../../main/common/ipc-api.js';
 import { freshHome, tokentray } from '../support/cli-runner.js';
+import { isActive } from '../support/introspect.js';
 import { vault } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 
 // The Electron app itself, driven by Playwright's _electron. It needs the Electron binary, which
 // is downloaded from GitHub and cannot be had on machines without that access: there the suite
-// prints one SKIPPED line, and everything else in `npm test` still runs.
+// prints one SKIPPED line, and everything else in `npm test` still runs. On Linux it also needs a
+// display (xvfb-run) and, as everywhere in npm test, the private keyring.
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function electronBinary(): string | undefined {
   const dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
@@ -31,51 +38,197 @@ if (binary === undefined) {
   );
 }
 
+/** What main/electron/e2e-hooks.ts exposes when TOKENTRAY_E2E=1 (tests may not import the glue). */
+interface E2eHooks {
+  tray(): { state: string; toolTip: string; title: string; menu: string[] };
+  clickTray(): Promise<void>;
+  openAccounts(): void;
+  openSettings(): void;
+}
+type HookName = 'openAccounts' | 'openSettings' | 'clickTray';
+
+/** Chromium refuses to run as root without this (CI containers); it is not the renderer sandbox. */
+const rootArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Adds an account through the CLI, as a user would before the app ever ran. */
+async function addWithCli(provider: LocalProvider, home: string, name: string): Promise<void> {
+  const { clientId, clientSecret } = provider.clients.rotating;
+  const added = await tokentray(
+    ['add', name, '--token-endpoint', provider.tokenEndpoint, '--client-id', clientId],
+    home,
+    {
+      TOKENTRAY_CLIENT_SECRET: clientSecret,
+      TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(clientId),
+    },
+  );
+  assert.equal(added.code, 0, added.stderr);
+}
+
+function launch(home: string): Promise<ElectronApplication> {
+  return electron.launch({
+    executablePath: binary,
+    args: [...rootArgs, ROOT],
+    env: { ...process.env, TOKENTRAY_HOME: home, TOKENTRAY_E2E: '1' },
+  });
+}
+
 describe(
   'the desktop app (Electron e2e)',
   { skip: binary === undefined ? 'no Electron binary installed' : false },
   () => {
-    let provider: LocalProvider;
-    let home: string;
-    let app: ElectronApplication;
+    describe('tray, windows and clipboard', () => {
+      let provider: LocalProvider;
+      let home: string;
+      let app: ElectronApplication;
 
-    before(async () => {
-      provider = await startLocalProvider({ accessTokenTtlSeconds: 4 });
-      home = await freshHome();
-      const { clientId, clientSecret } = provider.clients.rotating;
-      const added = await tokentray(
-        ['add', 'e2e', '--token-endpoint', provider.tokenEndpoint, '--client-id', clientId],
-        home,
-        {
-          TOKENTRAY_CLIENT_SECRET: clientSecret,
-          TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(clientId),
-        },
-      );
-      assert.equal(added.code, 0, added.stderr);
-      app = await electron.launch({
-        executablePath: binary,
-        args: ['.'],
-        env: { ...process.env, TOKENTRAY_HOME: home },
+      const hook = (name: HookName) =>
+        app.evaluate(
+          (_electron, n) =>
+            (globalThis as unknown as { __tokentrayE2E: E2eHooks }).__tokentrayE2E[n](),
+          name,
+        );
+      const trayShown = () =>
+        app.evaluate(() =>
+          (globalThis as unknown as { __tokentrayE2E: E2eHooks }).__tokentrayE2E.tray(),
+        );
+      const clipboardText = () => app.evaluate(({ clipboard }) => clipboard.readText());
+      const pageOf = (name: 'accounts' | 'settings'): Page | undefined =>
+        app.windows().find((w) => w.url().endsWith(`/renderer/${name}/${name}.html`));
+      const open = async (name: 'accounts' | 'settings'): Promise<Page> => {
+        await hook(name === 'accounts' ? 'openAccounts' : 'openSettings');
+        const page = await waitFor(`the ${name} window`, () => pageOf(name));
+        await page.waitForLoadState('domcontentloaded');
+        return page;
+      };
+      const api = (page: Page) => ({
+        copyToken: (name: string) =>
+          page.evaluate(
+            (n) => (window as unknown as { tokentray: TokenTrayApi }).tokentray.copyToken(n),
+            name,
+          ),
+        openSettings: () =>
+          page.evaluate(() =>
+            (window as unknown as { tokentray: TokenTrayApi }).tokentray.openSettings(),
+          ),
+      });
+
+      before(async () => {
+        provider = await startLocalProvider();
+        home = await freshHome();
+        await addWithCli(provider, home, 'e2e');
+        app = await launch(home);
+        await waitFor('the app to start', async () =>
+          (await app.evaluate(() => '__tokentrayE2E' in globalThis)) ? true : undefined,
+        );
+      });
+      after(async () => {
+        await app?.close();
+        await provider?.close();
+      });
+
+      test('uses the same data folder as the CLI', async () => {
+        assert.equal(
+          await app.evaluate(({ app: electronApp }) => electronApp.getPath('userData')),
+          home,
+        );
+      });
+
+      test('starts with a tray icon whose menu lists the account added through the CLI', async () => {
+        const tray = await waitFor('the tray to show the account', async () => {
+          const shown = await trayShown();
+          return shown.menu.includes('e2e (default)') ? shown : undefined;
+        });
+        assert.match(tray.toolTip, /^TokenTray/);
+        assert.notEqual(tray.state, 'attention');
+        assert.deepEqual(tray.menu.slice(-4), ['Open TokenTray', 'Settings…', '---', 'Quit']);
+      });
+
+      test('a click on the tray copies the default account’s token, and says so', async () => {
+        await hook('clickTray');
+        const stored = await vault.getAccessToken('e2e');
+        assert.equal(await clipboardText(), stored?.accessToken);
+        assert.ok(await isActive(provider, stored?.accessToken ?? ''));
+        assert.match((await trayShown()).toolTip, /^Copied e2e: clears in 60 s$/);
+      });
+
+      test('the accounts window lists the account; its Copy button puts the token on the clipboard', async () => {
+        await app.evaluate(({ clipboard }) => clipboard.writeText('something else'));
+        const page = await open('accounts');
+        await page.getByText('e2e', { exact: true }).first().waitFor();
+        await page.getByRole('button', { name: /copy/i }).first().click();
+        const stored = await vault.getAccessToken('e2e');
+        await waitFor('the token on the clipboard', async () =>
+          (await clipboardText()) === stored?.accessToken ? true : undefined,
+        );
+      });
+
+      test('the gate checks every argument from the page', async () => {
+        const page = await open('accounts');
+        const refused = await api(page).copyToken('../../etc/passwd');
+        assert.equal(refused.ok, false);
+        assert.equal(refused.ok ? '' : refused.error.code, 'invalid_input');
+      });
+
+      test('Settings… opens the settings window', async () => {
+        const page = await open('accounts');
+        assert.deepEqual(await api(page).openSettings(), { ok: true, value: null });
+        const settings = await waitFor('the settings window', () => pageOf('settings'));
+        assert.match(settings.url(), /^file:\/\/.*\/dist\/renderer\/settings\/settings\.html$/);
+      });
+
+      test('a second launch leaves at once and brings the first one’s window up', async () => {
+        for (const name of ['accounts', 'settings'] as const) await pageOf(name)?.close();
+        await waitFor('the windows to close', () =>
+          pageOf('accounts') === undefined ? true : undefined,
+        );
+        const second = spawn(binary ?? '', [...rootArgs, ROOT], {
+          env: { ...process.env, TOKENTRAY_HOME: home },
+          stdio: 'ignore',
+        });
+        const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
+        assert.equal(code, 0);
+        await waitFor('the first instance to show its window', () => pageOf('accounts'));
       });
     });
-    after(async () => {
-      await app?.close();
-      await provider?.close();
-    });
 
-    test('uses the same data folder as the CLI', async () => {
-      assert.equal(
-        await app.evaluate(({ app: electronApp }) => electronApp.getPath('userData')),
-        home,
-      );
-    });
+    describe('background refresh', () => {
+      let provider: LocalProvider;
+      let home: string;
+      let app: ElectronApplication;
 
-    test('refreshes a short-lived token in the background, rotating safely', async () => {
-      const before = await vault.getAccessToken('e2e');
-      await new Promise((resolve) => setTimeout(resolve, 6_000));
-      const after = await vault.getAccessToken('e2e');
-      assert.ok(after !== undefined && before !== undefined && after.expiresAt > before.expiresAt);
-      assert.equal(provider.counts().error, 0);
+      before(async () => {
+        provider = await startLocalProvider({ accessTokenTtlSeconds: 4 });
+        home = await freshHome();
+        await addWithCli(provider, home, 'e2e-short');
+        app = await launch(home);
+      });
+      after(async () => {
+        await app?.close();
+        await provider?.close();
+      });
+
+      test('refreshes a short-lived token in the background, rotating safely', async () => {
+        const before = await vault.getAccessToken('e2e-short');
+        await new Promise((resolve) => setTimeout(resolve, 6_000));
+        const after = await vault.getAccessToken('e2e-short');
+        assert.ok(
+          after !== undefined && before !== undefined && after.expiresAt > before.expiresAt,
+        );
+        assert.equal(provider.counts().error, 0);
+      });
     });
   },
 );

@@ -21,6 +21,16 @@ import { listenOnLoopback } from './loopback.js';
 export interface LocalProviderOptions {
   /** Lifetime of issued access tokens, a whole number of seconds >= 1. Default 3600. */
   accessTokenTtlSeconds?: number;
+  /**
+   * The device flow's polling interval (RFC 8628 §3.2 lets the server choose it). oidc-provider
+   * sends none, which means 5 s; tests set a shorter one so they don't idle.
+   */
+  deviceIntervalSeconds?: number;
+  /**
+   * oidc-provider never answers slow_down (RFC 8628 §3.5). With this set, the first N device
+   * polls it would answer authorization_pending are answered slow_down instead.
+   */
+  slowDownPolls?: number;
 }
 
 export interface LocalProvider {
@@ -45,6 +55,8 @@ export interface LocalProvider {
   /** Token-endpoint requests by outcome, every request counted, including invalid_grant and invalid_client. */
   counts(): { success: number; error: number; total: number };
   resetCounts(): void;
+  /** When each device_code grant request (poll) arrived, epoch ms, and what it was answered. */
+  devicePolls(): { at: number; answer: string }[];
   /** Revokes the whole grant behind a refresh token server-side, as when the user revokes access at the provider. */
   revokeGrantOf(refreshToken: string): Promise<void>;
   close(): Promise<void>;
@@ -70,6 +82,15 @@ interface ProviderContext {
   method: string;
   path: string;
   oidc?: { route?: string; client?: ClientEntity };
+}
+
+/** The parts of Koa's context the test middleware reads and writes. */
+interface KoaContext {
+  method: string;
+  path: string;
+  status: number;
+  body: unknown;
+  oidc?: { params?: Record<string, unknown> };
 }
 
 interface GrantInstance {
@@ -111,6 +132,7 @@ interface ProviderInstance {
   DeviceCode: RevocableModel;
   callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   urlFor(routeName: string): string;
+  use(middleware: (ctx: KoaContext, next: () => Promise<void>) => Promise<void>): unknown;
   on(event: 'grant.success', listener: (ctx: ProviderContext) => void): unknown;
   on(
     event: 'grant.error' | 'server_error',
@@ -271,6 +293,9 @@ function providerConfiguration(
     rotateRefreshToken: (ctx: ProviderContext) =>
       ctx.oidc?.client?.clientId !== clients.googleLike.clientId,
     pkce: { required: () => true },
+    // Put the claims of granted scopes (email) in the ID Token too, as Google and Entra do, so
+    // the client can show who signed in without a userinfo call.
+    conformIdTokenClaims: false,
     features: {
       devInteractions: { enabled: true },
       revocation: { enabled: true },
@@ -356,6 +381,30 @@ export async function startLocalProvider(opts: LocalProviderOptions = {}): Promi
     console.error(`local-provider: server_error on ${ctx.method} ${ctx.path}:`, err);
   });
 
+  const polls: { at: number; answer: string }[] = [];
+  let slowDowns = opts.slowDownPolls ?? 0;
+  const tokenPath = new URL(provider.urlFor('token')).pathname;
+  const devicePath = new URL(provider.urlFor('device_authorization')).pathname;
+  // Runs around oidc-provider's own handling: it sees the real answer and only adjusts it.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.method !== 'POST') return;
+    const body = ctx.body as Record<string, unknown> | undefined;
+    if (ctx.path === devicePath && opts.deviceIntervalSeconds !== undefined && body?.device_code)
+      body.interval = opts.deviceIntervalSeconds;
+    if (ctx.path !== tokenPath || ctx.oidc?.params?.grant_type !== DEVICE_CODE_GRANT) return;
+    let answer = typeof body?.error === 'string' ? body.error : 'token';
+    if (answer === 'authorization_pending' && slowDowns > 0) {
+      slowDowns -= 1;
+      answer = 'slow_down';
+      ctx.status = 400;
+      ctx.body = { error: 'slow_down', error_description: 'polling too quickly' };
+    }
+    polls.push({ at: Date.now(), answer });
+  });
+  // Koa composes its middleware when the callback is made: make it again to include the above.
+  handle = provider.callback();
+
   let closing: Promise<void> | undefined;
 
   return {
@@ -387,6 +436,8 @@ export async function startLocalProvider(opts: LocalProviderOptions = {}): Promi
     },
 
     counts: () => ({ success, error, total: success + error }),
+
+    devicePolls: () => [...polls],
 
     resetCounts() {
       success = 0;

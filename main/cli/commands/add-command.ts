@@ -1,37 +1,59 @@
 import { parseArgs } from 'node:util';
-import { CLIENT_AUTH_METHODS, parseScopes, type ClientAuthMethod } from '../../common/account.js';
+import {
+  CLIENT_AUTH_METHODS,
+  PROVIDER_IDS,
+  parseScopes,
+  type ClientAuthMethod,
+  type ProviderId,
+  type SignInMethod,
+} from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
-import { addAccount } from '../../node/engine/account-registry.js';
+import type { AddAccountRequest } from '../../common/ipc-contract.js';
+import { checkRequestShape } from '../../node/sign-in/account-draft.js';
+import { PROVIDER_PRESETS } from '../../node/sign-in/provider-presets.js';
+import { startSignIn } from '../../node/sign-in/sign-in-session.js';
 import { openCliEngine } from '../cli-context.js';
 import { readSecret } from '../secret-input.js';
 import { describeLifetime } from './describe-lifetime.js';
+import { followSignIn } from './follow-sign-in.js';
 
-/** `tokentray add <name> ...`: store an account and prove it with one refresh. */
+const ADD_OPTIONS = {
+  provider: { type: 'string' },
+  issuer: { type: 'string' },
+  tenant: { type: 'string' },
+  'token-endpoint': { type: 'string' },
+  'authorization-endpoint': { type: 'string' },
+  'device-authorization-endpoint': { type: 'string' },
+  'revocation-endpoint': { type: 'string' },
+  'client-id': { type: 'string' },
+  scope: { type: 'string' },
+  label: { type: 'string' },
+  'auth-method': { type: 'string' },
+  login: { type: 'boolean', default: false },
+  device: { type: 'boolean', default: false },
+  'client-credentials': { type: 'boolean', default: false },
+  open: { type: 'boolean', default: false },
+  timeout: { type: 'string' },
+} as const;
+
+/** `tokentray add <name> ...`: sign in (browser or device), a machine account, or a pasted token. */
 export async function addCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      'token-endpoint': { type: 'string' },
-      issuer: { type: 'string' },
-      'client-id': { type: 'string' },
-      scope: { type: 'string' },
-      label: { type: 'string' },
-      'auth-method': { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: ADD_OPTIONS });
   const [name, extra] = positionals;
   if (name === undefined || extra !== undefined) {
     throw new TokenTrayError(
       'usage',
-      'Usage: tokentray add <name> (--token-endpoint <url> | --issuer <url>) --client-id <id> [--scope "<scopes>"] [--label <text>]',
+      'Usage: tokentray add <name> --provider <p> --client-id <id> [--login | --device | --client-credentials]',
+      {
+        hint: 'Run `tokentray --help` for every option.',
+      },
     );
   }
   if (values['client-id'] === undefined)
     throw new TokenTrayError('usage', '--client-id is required.');
-  if ((values['token-endpoint'] === undefined) === (values.issuer === undefined)) {
-    throw new TokenTrayError('usage', 'Give exactly one of --token-endpoint and --issuer.');
-  }
+  const method = methodOf(values);
+  const provider = providerOf(values.provider, values.issuer);
+  const preset = PROVIDER_PRESETS[provider];
   const authMethod = values['auth-method'];
   if (
     authMethod !== undefined &&
@@ -41,29 +63,96 @@ export async function addCommand(args: string[]): Promise<void> {
       hint: `Use one of: ${CLIENT_AUTH_METHODS.join(', ')}.`,
     });
   }
+  const timeoutMs = timeoutOf(values.timeout);
+
+  const base: AddAccountRequest = {
+    name,
+    provider,
+    method,
+    clientId: values['client-id'],
+    ...(values.scope === undefined ? {} : { scopes: parseScopes(values.scope) }),
+    ...optional({
+      label: values.label,
+      issuer: values.issuer,
+      tenant: values.tenant,
+      tokenEndpoint: values['token-endpoint'],
+      authorizationEndpoint: values['authorization-endpoint'],
+      deviceAuthorizationEndpoint: values['device-authorization-endpoint'],
+      revocationEndpoint: values['revocation-endpoint'],
+      clientAuth: authMethod as ClientAuthMethod | undefined,
+    }),
+  };
+  // Mistakes in the options first, before anyone is asked for a secret.
+  checkRequestShape(base);
+
+  const needsSecret =
+    authMethod !== undefined ||
+    preset.clientSecret === 'required' ||
+    method === 'client-credentials';
   const clientSecret =
-    authMethod === 'none'
+    authMethod === 'none' || preset.clientSecret === 'none'
       ? undefined
       : await readSecret(
           'TOKENTRAY_CLIENT_SECRET',
-          'Client secret (leave empty for a public client): ',
-          authMethod !== undefined,
+          needsSecret ? 'Client secret: ' : 'Client secret (leave empty for a public client): ',
+          needsSecret,
         );
-  const refreshToken = await readSecret('TOKENTRAY_REFRESH_TOKEN', 'Refresh token: ', true);
-
+  const refreshToken =
+    method === 'paste'
+      ? await readSecret('TOKENTRAY_REFRESH_TOKEN', 'Refresh token: ', true)
+      : undefined;
+  const request: AddAccountRequest = { ...base, ...optional({ clientSecret, refreshToken }) };
   const engine = openCliEngine();
-  const { account, token } = await addAccount(engine, {
-    name,
-    clientId: values['client-id'],
-    scopes: parseScopes(values.scope),
-    refreshToken: refreshToken ?? '',
-    ...(values.label === undefined ? {} : { label: values.label }),
-    ...(values['token-endpoint'] === undefined ? {} : { tokenEndpoint: values['token-endpoint'] }),
-    ...(values.issuer === undefined ? {} : { issuer: values.issuer }),
-    ...(clientSecret === undefined ? {} : { clientSecret }),
-    ...(authMethod === undefined ? {} : { clientAuth: authMethod as ClientAuthMethod }),
+  const account = await followSignIn((deps) => startSignIn(engine, request, deps), {
+    timeoutMs,
+    openDeviceUrl: values.open,
   });
+  const token = await engine.getToken(account.name, { minTtl: 0 });
   process.stderr.write(
-    `Added "${account.name}". Its access token is valid for ${describeLifetime(token.expiresAt - engine.clock.now())}.\n`,
+    `Added "${account.name}"${account.who === undefined ? '' : ` (${account.who})`}. Its access token is valid for ${describeLifetime(token.expiresAt - engine.clock.now())}.\n`,
   );
+}
+
+function methodOf(values: {
+  login: boolean;
+  device: boolean;
+  'client-credentials': boolean;
+}): SignInMethod {
+  const chosen = [
+    values.login && ('browser' as const),
+    values.device && ('device' as const),
+    values['client-credentials'] && ('client-credentials' as const),
+  ].filter((m) => m !== false);
+  if (chosen.length > 1)
+    throw new TokenTrayError('usage', 'Choose one of --login, --device and --client-credentials.');
+  return chosen[0] ?? 'paste';
+}
+
+/** Without --provider, an issuer means any OpenID provider and endpoints mean custom, as before presets. */
+function providerOf(value: string | undefined, issuer: string | undefined): ProviderId {
+  if (value === undefined) return issuer === undefined ? 'custom' : 'oidc';
+  if (!(PROVIDER_IDS as readonly string[]).includes(value)) {
+    throw new TokenTrayError('usage', `Unknown --provider "${value.slice(0, 40)}".`, {
+      hint: `Use one of: ${PROVIDER_IDS.join(', ')}.`,
+    });
+  }
+  return value as ProviderId;
+}
+
+function timeoutOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600) {
+    throw new TokenTrayError(
+      'usage',
+      `--timeout must be between 1 and 3600 seconds, not "${value.slice(0, 20)}".`,
+    );
+  }
+  return seconds * 1000;
+}
+
+function optional<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
 }

@@ -1,10 +1,17 @@
+import { tokenFromApp } from '../cached-token.js';
 import { openCliEngine } from '../cli-context.js';
 import { parseTokenArgs } from '../token-args.js';
 import { formatToken } from '../token-output.js';
 
-/** `tokentray token <name>`, the full path: refresh when the cached token will not do. */
+/**
+ * `tokentray token <name>`, the full path. While the app runs it answers (and alone refreshes);
+ * otherwise this process refreshes when the cached token will not do, under the account's lock.
+ */
 export async function tokenCommand(args: string[]): Promise<void> {
-  const { name, format, minTtl } = parseTokenArgs(args);
-  const record = await openCliEngine().getToken(name, { minTtl });
-  process.stdout.write(formatToken(record, format));
+  const parsed = parseTokenArgs(args);
+  const answer = await tokenFromApp(parsed);
+  if (answer?.ok === false) throw answer.error;
+  const record =
+    answer?.value ?? (await openCliEngine().getToken(parsed.name, { minTtl: parsed.minTtl }));
+  process.stdout.write(formatToken(record, parsed.format));
 }

@@ -1,15 +1,11 @@
 import { join } from 'node:path';
-import {
-  CLIENT_AUTH_METHODS,
-  validateAccountName,
-  type AccessTokenRecord,
-  type Account,
-  type ClientAuthMethod,
-} from '../../common/account.js';
-import { TokenTrayError } from '../../common/errors.js';
+import type { AccessTokenRecord, Account, ClientAuthMethod } from '../../common/account.js';
+import type { RemoveOutcome } from '../../common/ipc-contract.js';
+import { formatError } from '../../common/redact.js';
 import { withFileLock } from '../file-lock.js';
-import { checkEndpointUrl } from '../oauth/endpoint-policy.js';
+import type { GrantOutcome } from '../oauth/token-response.js';
 import { locksDir } from '../paths.js';
+import { accountExists, draftAccount } from '../sign-in/account-draft.js';
 import type { TokenEngine } from './token-engine.js';
 
 export interface NewAccount {
@@ -25,105 +21,130 @@ export interface NewAccount {
   refreshToken: string;
 }
 
-/**
- * Adds an account and proves it with one refresh (RFC 6749 §6) before keeping anything. If the
- * refresh fails, nothing is stored. If it succeeds, the (possibly rotated) refresh token goes to the
- * keychain before the account appears in the settings.
- */
+/** Adds an account from a pasted refresh token (the classic way), proving it with one refresh. */
 export async function addAccount(
   engine: TokenEngine,
   input: NewAccount,
 ): Promise<{ account: Account; token: AccessTokenRecord }> {
-  const name = validateAccountName(input.name);
-  if (engine.settings.account(name) !== undefined) {
-    throw new TokenTrayError('account_exists', `An account named "${name}" already exists.`, {
-      hint: `Pick another name, or run \`tokentray remove ${name}\` first.`,
-    });
-  }
-  if (input.clientId.trim() === '')
-    throw new TokenTrayError('invalid_input', 'The client id is empty.', {
-      hint: 'Pass it with --client-id.',
-    });
-  if (input.refreshToken.trim() === '') {
-    throw new TokenTrayError('invalid_input', 'The refresh token is empty.', {
-      hint: 'Set TOKENTRAY_REFRESH_TOKEN, or paste it at the prompt.',
-    });
-  }
-  if (input.clientAuth !== undefined && !CLIENT_AUTH_METHODS.includes(input.clientAuth)) {
-    throw new TokenTrayError(
-      'invalid_input',
-      `Unknown client authentication method "${input.clientAuth}".`,
-      { hint: `Use one of: ${CLIENT_AUTH_METHODS.join(', ')}.` },
-    );
-  }
-  if (input.issuer === undefined && input.tokenEndpoint === undefined) {
-    throw new TokenTrayError('usage', 'Give either --token-endpoint or --issuer.', {
-      hint: 'For Google: --token-endpoint https://oauth2.googleapis.com/token (or --issuer https://accounts.google.com).',
-    });
-  }
-  checkEndpointUrl(
-    input.issuer ?? input.tokenEndpoint ?? '',
-    input.issuer === undefined ? 'token endpoint' : 'issuer',
-  );
-  // The refresh below may rotate, and so spend, the pasted token: be sure we can keep its successor.
-  await engine.vault.probe();
-
-  let endpoints: Pick<Account, 'tokenEndpoint' | 'issuer' | 'revocationEndpoint'>;
-  let supported: string[] | undefined;
-  if (input.issuer !== undefined) {
-    const found = await engine.client.discover(input.issuer);
-    endpoints = {
-      tokenEndpoint: found.tokenEndpoint,
-      issuer: found.issuer,
-      ...(found.revocationEndpoint === undefined
-        ? {}
-        : { revocationEndpoint: found.revocationEndpoint }),
-    };
-    supported = found.authMethods;
-  } else {
-    endpoints = {
-      tokenEndpoint: checkEndpointUrl(input.tokenEndpoint ?? '', 'token endpoint').href,
-    };
-  }
-
-  const secret = input.clientSecret === '' ? undefined : input.clientSecret;
-  const account: Account = {
-    name,
-    label: input.label ?? name,
-    ...endpoints,
-    clientId: input.clientId.trim(),
-    clientAuth: input.clientAuth ?? chooseAuthMethod(secret, supported),
+  const { account, clientSecret } = await draftAccount(engine, {
+    name: input.name,
+    provider: input.issuer === undefined ? 'custom' : 'oidc',
+    method: 'paste',
+    clientId: input.clientId,
     scopes: input.scopes,
-    createdAt: new Date(engine.clock.now()).toISOString(),
-  };
+    refreshToken: input.refreshToken,
+    ...(input.label === undefined ? {} : { label: input.label }),
+    ...(input.issuer === undefined ? {} : { issuer: input.issuer }),
+    ...(input.tokenEndpoint === undefined ? {} : { tokenEndpoint: input.tokenEndpoint }),
+    ...(input.clientSecret === undefined ? {} : { clientSecret: input.clientSecret }),
+    ...(input.clientAuth === undefined ? {} : { clientAuth: input.clientAuth }),
+  });
+  await engine.vault.probe();
+  return provePastedToken(engine, account, clientSecret, input.refreshToken.trim());
+}
 
-  return withFileLock(join(locksDir(engine.settings.dataDir), `account-${name}`), async () => {
-    const outcome = await engine.client.refresh(account, secret, input.refreshToken.trim());
-    try {
-      await engine.vault.set(
-        name,
-        'refresh_token',
-        outcome.rotatedRefreshToken ?? input.refreshToken.trim(),
-      );
-      if (secret !== undefined && account.clientAuth !== 'none')
-        await engine.vault.set(name, 'client_secret', secret);
-      await engine.vault.setAccessToken(name, outcome.record);
-      await engine.settings.mutate((data) => {
-        data.accounts[name] = account;
-        data.defaultAccount ??= name;
-      });
-    } catch (err) {
-      await engine.vault.deleteAccount(name).catch(() => undefined);
-      throw err;
-    }
+/**
+ * Proves a pasted refresh token with one refresh (RFC 6749 §6) before keeping anything. If the
+ * refresh fails, nothing is stored. If it succeeds, the (possibly rotated, so the only live)
+ * refresh token goes to the keychain before the account appears in the settings.
+ */
+export async function provePastedToken(
+  engine: TokenEngine,
+  account: Account,
+  clientSecret: string | undefined,
+  refreshToken: string,
+): Promise<{ account: Account; token: AccessTokenRecord }> {
+  return withAccountLock(engine, account.name, async () => {
+    if (engine.settings.account(account.name) !== undefined) throw accountExists(account.name);
+    const outcome = await engine.client.refresh(account, clientSecret, refreshToken);
+    await writeNewAccount(engine, account, clientSecret, {
+      record: outcome.record,
+      refreshToken: outcome.rotatedRefreshToken ?? refreshToken,
+    });
     return { account, token: outcome.record };
   });
 }
 
-/** Deletes the account from the settings and every keychain entry it has. */
-export async function removeAccount(engine: TokenEngine, name: string): Promise<void> {
-  engine.settings.requireAccount(name);
-  await withFileLock(join(locksDir(engine.settings.dataDir), `account-${name}`), async () => {
+/**
+ * Stores an account whose first tokens came from a sign-in or a client-credentials grant: the
+ * keychain first, the settings last, and on any failure nothing of it is left behind.
+ */
+export async function storeNewAccount(
+  engine: TokenEngine,
+  account: Account,
+  clientSecret: string | undefined,
+  grant: GrantOutcome,
+): Promise<Account> {
+  return withAccountLock(engine, account.name, async () => {
+    // Checked again under the lock: another process may have taken the name meanwhile, and its
+    // keychain entries must not be touched by our clean-up.
+    if (engine.settings.account(account.name) !== undefined) throw accountExists(account.name);
+    const stored = grant.who === undefined ? account : { ...account, who: grant.who };
+    await writeNewAccount(engine, stored, clientSecret, grant);
+    return stored;
+  });
+}
+
+async function writeNewAccount(
+  engine: TokenEngine,
+  account: Account,
+  clientSecret: string | undefined,
+  grant: Pick<GrantOutcome, 'record' | 'refreshToken'>,
+): Promise<void> {
+  const { name } = account;
+  try {
+    if (grant.refreshToken !== undefined)
+      await engine.vault.set(name, 'refresh_token', grant.refreshToken);
+    if (clientSecret !== undefined && account.clientAuth !== 'none')
+      await engine.vault.set(name, 'client_secret', clientSecret);
+    await engine.vault.setAccessToken(name, grant.record);
+    await engine.settings.mutate((data) => {
+      data.accounts[name] = account;
+      data.defaultAccount ??= name;
+    });
+  } catch (err) {
+    await engine.vault.deleteAccount(name).catch(() => undefined);
+    throw err;
+  }
+  engine.forget(name);
+}
+
+/** After signing in again: the new grant replaces the dead one, and the account is usable again. */
+export async function replaceGrant(
+  engine: TokenEngine,
+  name: string,
+  grant: GrantOutcome,
+): Promise<Account> {
+  return withAccountLock(engine, name, async () => {
+    engine.settings.requireAccount(name);
+    if (grant.refreshToken !== undefined)
+      await engine.vault.set(name, 'refresh_token', grant.refreshToken);
+    await engine.vault.setAccessToken(name, grant.record);
+    await engine.settings.patchAccount(name, (a) => {
+      delete a.signInRequired;
+      delete a.lastError;
+      if (grant.who !== undefined) a.who = grant.who;
+    });
+    engine.forget(name);
+    return engine.settings.requireAccount(name);
+  });
+}
+
+/**
+ * Removes an account: first asks the provider to revoke its grant (RFC 7009) unless told not to,
+ * then deletes every keychain entry and the settings entry, whether revocation worked or not.
+ */
+export async function removeAccount(
+  engine: TokenEngine,
+  name: string,
+  options: { revoke?: boolean } = {},
+): Promise<RemoveOutcome> {
+  const account = engine.settings.requireAccount(name);
+  const outcome = await withAccountLock(engine, name, async () => {
+    const revoked =
+      options.revoke === false
+        ? { revocation: 'skipped' as const }
+        : await revokeGrant(engine, account);
     await engine.vault.deleteAccount(name);
     await engine.settings.mutate((data) => {
       data.accounts = Object.fromEntries(
@@ -135,17 +156,35 @@ export async function removeAccount(engine: TokenEngine, name: string): Promise<
         else data.defaultAccount = next;
       }
     });
+    return revoked;
   });
   engine.forget(name);
+  return outcome;
 }
 
-/** RFC 6749 §2.3.1: servers MUST support basic, so prefer it unless discovery says otherwise. */
-function chooseAuthMethod(
-  secret: string | undefined,
-  supported: string[] | undefined,
-): ClientAuthMethod {
-  if (secret === undefined) return 'none';
-  if (supported === undefined || supported.includes('client_secret_basic'))
-    return 'client_secret_basic';
-  return supported.includes('client_secret_post') ? 'client_secret_post' : 'client_secret_basic';
+/** RFC 7009 §2: revoke the refresh token (and so the grant), or a machine account's access token. */
+async function revokeGrant(engine: TokenEngine, account: Account): Promise<RemoveOutcome> {
+  if (account.revocationEndpoint === undefined) return { revocation: 'unsupported' };
+  try {
+    const machine = account.grant === 'client_credentials';
+    const token = machine
+      ? (await engine.vault.getAccessToken(account.name))?.accessToken
+      : await engine.currentRefreshToken(account.name);
+    if (token === undefined) return { revocation: 'skipped' };
+    const secret =
+      account.clientAuth === 'none'
+        ? undefined
+        : await engine.vault.get(account.name, 'client_secret');
+    await engine.client.revoke(account, secret, token, machine ? 'access_token' : 'refresh_token');
+    return { revocation: 'revoked' };
+  } catch (err) {
+    return {
+      revocation: 'failed',
+      warning: `The provider could not be told to revoke access: ${formatError(err)}`,
+    };
+  }
+}
+
+function withAccountLock<T>(engine: TokenEngine, name: string, work: () => Promise<T>): Promise<T> {
+  return withFileLock(join(locksDir(engine.settings.dataDir), `account-${name}`), work);
 }

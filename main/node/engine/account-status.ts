@@ -17,6 +17,9 @@ export function describeAccount(
   const base = {
     name: account.name,
     label: account.label,
+    provider: account.provider ?? 'custom',
+    grant: account.grant ?? 'refresh_token',
+    who: account.who ?? null,
     expiresAt: record === undefined ? null : new Date(record.expiresAt).toISOString(),
     scope: record?.scope ?? (account.scopes.length > 0 ? account.scopes.join(' ') : null),
   };

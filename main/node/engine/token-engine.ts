@@ -6,7 +6,7 @@ import { systemClock } from '../../common/clock.js';
 import { TokenTrayError, asTokenTrayError } from '../../common/errors.js';
 import type { SecretVault } from '../keychain/secret-vault.js';
 import { withFileLock } from '../file-lock.js';
-import type { TokenClient } from '../oauth/token-client.js';
+import type { RefreshOutcome, TokenClient } from '../oauth/token-client.js';
 import { locksDir } from '../paths.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { describeAccount, type AccountStatusReport } from './account-status.js';
@@ -121,7 +121,12 @@ export class TokenEngine {
     return reports;
   }
 
-  /** Forgets what this process remembers of an account (after removal). */
+  /** The refresh token to present now: one the keychain has not accepted yet outranks its copy. */
+  async currentRefreshToken(name: string): Promise<string | undefined> {
+    return this.unsaved.get(name) ?? (await this.vault.get(name, 'refresh_token'));
+  }
+
+  /** Forgets what this process remembers of an account (after removal or a new sign-in). */
   forget(name: string): void {
     this.cache.delete(name);
     this.secrets.delete(name);
@@ -163,16 +168,11 @@ export class TokenEngine {
           // Read the keychain itself: a shared read may have begun before the lock was ours.
           const stored = await this.readStoredToken(name);
           if (!need(stored, this.clock.now())) return stored as AccessTokenRecord;
-          const refreshToken =
-            this.unsaved.get(name) ?? (await this.vault.get(name, 'refresh_token'));
-          if (refreshToken === undefined) {
-            throw await this.markSignInRequired(
-              account,
-              'No refresh token is stored for this account.',
-            );
-          }
           const secret = account.clientAuth === 'none' ? undefined : await this.clientSecret(name);
-          const outcome = await this.requestWithRetries(account, secret, refreshToken);
+          const outcome = await this.requestWithRetries(
+            account,
+            await this.grantRequest(account, secret),
+          );
           if (outcome.rotatedRefreshToken !== undefined)
             await this.keepRotated(account, outcome.rotatedRefreshToken);
           await this.vault.setAccessToken(name, outcome.record).catch(() => undefined); // a cache; a failure costs one refresh
@@ -191,14 +191,27 @@ export class TokenEngine {
     }
   }
 
-  private async requestWithRetries(
+  /**
+   * What asks for the next token: the refresh token (RFC 6749 §6), or for a machine account its
+   * own credentials again (§4.4), which spends nothing and so needs no care on retry.
+   */
+  private async grantRequest(
     account: Account,
     secret: string | undefined,
-    refreshToken: string,
-  ) {
+  ): Promise<() => Promise<RefreshOutcome>> {
+    if (account.grant === 'client_credentials')
+      return () => this.client.clientCredentials(account, secret);
+    const refreshToken = await this.currentRefreshToken(account.name);
+    if (refreshToken === undefined) {
+      throw await this.markSignInRequired(account, 'No refresh token is stored for this account.');
+    }
+    return () => this.client.refresh(account, secret, refreshToken);
+  }
+
+  private async requestWithRetries(account: Account, request: () => Promise<RefreshOutcome>) {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.client.refresh(account, secret, refreshToken);
+        return await request();
       } catch (err) {
         const error = asTokenTrayError(err);
         if (error.code === 'sign_in_required')

@@ -44,8 +44,33 @@ export function createOAuthFetch(limits: HttpLimits = DEFAULT_LIMITS): OAuthFetc
     // A CLI exits right after its request; idle sockets must not hold it open.
     keepAliveTimeout: 1_000,
   });
-  return (url, init) =>
-    undiciFetch(url, { ...(init as object), dispatcher }) as unknown as Promise<Response>;
+  return async (url, init) =>
+    errorsAsErrors(
+      (await undiciFetch(url, { ...(init as object), dispatcher })) as unknown as Response,
+    );
+}
+
+/**
+ * GitHub answers token-endpoint errors (authorization_pending, bad_verification_code, ...) with
+ * HTTP 200, where RFC 6749 §5.2 and RFC 8628 §3.5 say 400. A 200 whose JSON body has an `error`
+ * and no access_token is given back its 400, so it is read as the error it is.
+ */
+async function errorsAsErrors(response: Response): Promise<Response> {
+  if (response.status !== 200 || !(response.headers.get('content-type') ?? '').includes('json'))
+    return response;
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const isError =
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { error?: unknown }).error === 'string' &&
+    !('access_token' in body);
+  return new Response(text, { status: isError ? 400 : 200, headers: response.headers });
 }
 
 /** The per-request deadline handed to oauth4webapi, as a factory so each request gets its own. */

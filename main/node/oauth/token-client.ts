@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import type { AccessTokenRecord, Account, ClientAuthMethod } from '../../common/account.js';
+import type { AccessTokenRecord, Account } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { registerSecret } from '../../common/redact.js';
 import { checkEndpointUrl, isLoopbackHost } from './endpoint-policy.js';
@@ -11,11 +11,9 @@ import {
   type OAuthFetch,
 } from './http-client.js';
 import { classifyTokenError } from './oauth-errors.js';
+import { authorizationServerOf, clientAuth, toRecord, withoutIdToken } from './token-response.js';
 
-/** RFC 6749 §5.1 makes expires_in optional; without it we assume a short life and refresh early. */
-export const ASSUMED_LIFETIME_S = 15 * 60;
-/** An expires_in beyond this is nonsense from a misbehaving server, not a real token's life. */
-export const MAX_LIFETIME_S = 366 * 24 * 3600;
+export { ASSUMED_LIFETIME_S, MAX_LIFETIME_S } from './token-response.js';
 
 export interface TokenClientOptions {
   limits?: HttpLimits;
@@ -31,6 +29,8 @@ export interface RefreshOutcome {
 export interface DiscoveredServer {
   issuer: string;
   tokenEndpoint: string;
+  authorizationEndpoint?: string;
+  deviceAuthorizationEndpoint?: string;
   revocationEndpoint?: string;
   authMethods?: string[];
 }
@@ -88,6 +88,61 @@ export class TokenClient {
   }
 
   /**
+   * Client Credentials Grant, RFC 6749 §4.4: a machine account asks again with its own
+   * credentials. There is no refresh token (§4.4.3), so nothing can be spent.
+   */
+  async clientCredentials(
+    account: Account,
+    clientSecret: string | undefined,
+  ): Promise<RefreshOutcome> {
+    const endpoint = checkEndpointUrl(account.tokenEndpoint, 'token endpoint');
+    const as = authorizationServerOf(account);
+    const client: oauth.Client = { client_id: account.clientId };
+    const sentAt = this.now();
+    try {
+      const request = await oauth.clientCredentialsGrantRequest(
+        as,
+        client,
+        clientAuth(account.clientAuth, clientSecret),
+        account.scopes.length > 0 ? { scope: account.scopes.join(' ') } : {},
+        this.httpOptions(endpoint),
+      );
+      const response = await oauth.processClientCredentialsResponse(as, client, request);
+      return { record: toRecord(response, sentAt, account.scopes) };
+    } catch (err) {
+      throw classifyTokenError(err, account.tokenEndpoint, this.now());
+    }
+  }
+
+  /**
+   * Token Revocation, RFC 7009 §2.1: tells the server a token is no longer needed. For a refresh
+   * token the server also revokes the access tokens of the same grant (§2.1, "SHOULD").
+   */
+  async revoke(
+    account: Account,
+    clientSecret: string | undefined,
+    token: string,
+    hint: 'refresh_token' | 'access_token',
+  ): Promise<void> {
+    if (account.revocationEndpoint === undefined) return;
+    const endpoint = checkEndpointUrl(account.revocationEndpoint, 'revocation endpoint');
+    const as = authorizationServerOf(account);
+    const client: oauth.Client = { client_id: account.clientId };
+    try {
+      const response = await oauth.revocationRequest(
+        as,
+        client,
+        clientAuth(account.clientAuth, clientSecret),
+        token,
+        { ...this.httpOptions(endpoint), additionalParameters: { token_type_hint: hint } },
+      );
+      await oauth.processRevocationResponse(response);
+    } catch (err) {
+      throw classifyTokenError(err, account.revocationEndpoint, this.now());
+    }
+  }
+
+  /**
    * Authorization Server Metadata (RFC 8414 §3) or OpenID Connect Discovery 1.0 §4, by issuer.
    * The issuer in the document must match the one asked for (RFC 8414 §3.3).
    */
@@ -122,25 +177,40 @@ export class TokenClient {
       );
     }
     checkEndpointUrl(as.token_endpoint, 'token endpoint from discovery');
-    if (as.revocation_endpoint !== undefined)
-      checkEndpointUrl(as.revocation_endpoint, 'revocation endpoint from discovery');
-    return {
-      issuer: as.issuer,
-      tokenEndpoint: as.token_endpoint,
-      ...(as.revocation_endpoint === undefined
-        ? {}
-        : { revocationEndpoint: as.revocation_endpoint }),
-      ...(as.token_endpoint_auth_methods_supported === undefined
-        ? {}
-        : { authMethods: as.token_endpoint_auth_methods_supported }),
+    const optional = {
+      authorizationEndpoint: as.authorization_endpoint,
+      deviceAuthorizationEndpoint: as.device_authorization_endpoint,
+      revocationEndpoint: as.revocation_endpoint,
     };
+    const found: DiscoveredServer = { issuer: as.issuer, tokenEndpoint: as.token_endpoint };
+    for (const [key, value] of Object.entries(optional) as [keyof typeof optional, unknown][]) {
+      if (value === undefined) continue;
+      if (typeof value !== 'string')
+        throw new TokenTrayError(
+          'discovery_failed',
+          `The metadata at ${issuer.href} has a malformed ${key}.`,
+          {
+            hint: 'Report it to the provider, or use --provider custom with the endpoints typed in.',
+          },
+        );
+      found[key] = checkEndpointUrl(value, `${key} from discovery`).href;
+    }
+    if (as.token_endpoint_auth_methods_supported !== undefined)
+      found.authMethods = as.token_endpoint_auth_methods_supported;
+    return found;
   }
 
   private serverOf(account: Account, endpoint: URL): oauth.AuthorizationServer {
     return { issuer: account.issuer ?? endpoint.origin, token_endpoint: endpoint.href };
   }
 
-  private httpOptions(url: URL) {
+  /** The current time, as this client counts it (tests pass a manual clock). */
+  time(): number {
+    return this.now();
+  }
+
+  /** What every request to `url` carries: our fetch, the deadline, and http only for loopback. */
+  httpOptions(url: URL) {
     return {
       [oauth.customFetch]: this.fetch,
       signal: totalTimeout(this.limits),
@@ -150,66 +220,4 @@ export class TokenClient {
         : {}),
     };
   }
-}
-
-/** Client authentication, RFC 6749 §2.3.1 (basic or post) or a public client (§2.1). */
-function clientAuth(method: ClientAuthMethod, secret: string | undefined): oauth.ClientAuth {
-  if (method === 'none') return oauth.None();
-  if (secret === undefined || secret === '') {
-    throw new TokenTrayError(
-      'invalid_input',
-      `The account uses ${method} but no client secret is stored.`,
-      {
-        hint: 'Re-add the account with TOKENTRAY_CLIENT_SECRET set, or with --auth-method none for a public client.',
-      },
-    );
-  }
-  return method === 'client_secret_post'
-    ? oauth.ClientSecretPost(secret)
-    : oauth.ClientSecretBasic(secret);
-}
-
-function toRecord(
-  response: oauth.TokenEndpointResponse,
-  sentAt: number,
-  requestedScopes: string[],
-): AccessTokenRecord {
-  const expiresIn = response.expires_in ?? ASSUMED_LIFETIME_S;
-  if (!Number.isFinite(expiresIn) || expiresIn < 1 || expiresIn > MAX_LIFETIME_S) {
-    throw new TokenTrayError(
-      'bad_response',
-      `The token endpoint sent an expires_in of ${String(expiresIn).slice(0, 20)} seconds, which makes no sense.`,
-      {
-        hint: 'This is a server fault; nothing was stored. Report it to the provider, or check the token endpoint URL.',
-      },
-    );
-  }
-  registerSecret(response.access_token);
-  const scope =
-    response.scope ?? (requestedScopes.length > 0 ? requestedScopes.join(' ') : undefined);
-  return {
-    accessToken: response.access_token,
-    tokenType: response.token_type === 'bearer' ? 'Bearer' : response.token_type,
-    issuedAt: sentAt,
-    expiresAt: sentAt + Math.floor(expiresIn * 1000),
-    ...(scope === undefined ? {} : { scope }),
-  };
-}
-
-/**
- * TokenTray uses no ID Token. When we know only a token endpoint, not the issuer, an ID Token in
- * the response cannot be checked (its `iss` has nothing to match), so it is dropped, not trusted.
- */
-async function withoutIdToken(response: Response): Promise<Response> {
-  if (response.status !== 200) return response;
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return new Response(text, { status: response.status, headers: response.headers });
-  }
-  if (typeof body === 'object' && body !== null && 'id_token' in body)
-    delete (body as Record<string, unknown>).id_token;
-  return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
 }

@@ -1,4 +1,4 @@
-import { ACCOUNT_NAME_PATTERN, type Account } from '../../common/account.js';
+import { ACCOUNT_NAME_PATTERN, PROVIDER_IDS, type Account } from '../../common/account.js';
 
 /** Options the user sets in the settings window (issue: desktop app) or by editing the file. */
 export interface AppOptions {
@@ -6,7 +6,10 @@ export interface AppOptions {
   clipboardClearSeconds: number;
   /** Refresh once this fraction of a token's life has passed (or 5 minutes before the end). */
   refreshAtFraction: number;
-  launchAtLogin: boolean;
+  /** Unset until the user chooses: then it is on as soon as the first account exists. */
+  launchAtLogin?: boolean;
+  /** Download and install updates from the release feed (signature-checked by the platform). */
+  autoUpdate: boolean;
 }
 
 export interface SettingsData {
@@ -18,7 +21,7 @@ export interface SettingsData {
 export const DEFAULT_OPTIONS: AppOptions = {
   clipboardClearSeconds: 60,
   refreshAtFraction: 0.8,
-  launchAtLogin: false,
+  autoUpdate: true,
 };
 
 const isoDate = { type: 'string', maxLength: 40 } as const;
@@ -30,9 +33,19 @@ const accountSchema = {
   properties: {
     name: { type: 'string', pattern: ACCOUNT_NAME_PATTERN.source },
     label: { type: 'string', maxLength: 200 },
+    provider: { enum: PROVIDER_IDS },
+    grant: { enum: ['refresh_token', 'client_credentials'] },
     tokenEndpoint: { type: 'string', format: 'uri' },
     issuer: { type: 'string', format: 'uri' },
     revocationEndpoint: { type: 'string', format: 'uri' },
+    authorizationEndpoint: { type: 'string', format: 'uri' },
+    deviceAuthorizationEndpoint: { type: 'string', format: 'uri' },
+    authParams: {
+      type: 'object',
+      maxProperties: 20,
+      additionalProperties: { type: 'string', maxLength: 500 },
+    },
+    who: { type: 'string', maxLength: 320 },
     clientId: { type: 'string', minLength: 1, maxLength: 1000 },
     clientAuth: { enum: ['client_secret_basic', 'client_secret_post', 'none'] },
     scopes: { type: 'array', items: { type: 'string', minLength: 1 } },
@@ -70,6 +83,7 @@ export const settingsSchema = {
       clipboardClearSeconds: { type: 'integer', minimum: 0, maximum: 3600 },
       refreshAtFraction: { type: 'number', exclusiveMinimum: 0, maximum: 0.95 },
       launchAtLogin: { type: 'boolean' },
+      autoUpdate: { type: 'boolean' },
     },
   },
 } as const;

@@ -87,7 +87,12 @@ describe('the CLI without a reachable keychain', () => {
             },
           },
           defaultAccount: 'work',
-          options: { clipboardClearSeconds: 60, refreshAtFraction: 0.8, launchAtLogin: false },
+          options: {
+            clipboardClearSeconds: 60,
+            refreshAtFraction: 0.8,
+            launchAtLogin: false,
+            autoUpdate: true,
+          },
         };
         const original = JSON.stringify(data, undefined, '\t');
         await writeFile(settingsFile(home), original, { mode: 0o600 });

@@ -57,7 +57,12 @@ const validData = (): SettingsData => ({
     home: account('home', { clientAuth: 'none', scopes: [] }),
   },
   defaultAccount: 'work',
-  options: { clipboardClearSeconds: 30, refreshAtFraction: 0.5, launchAtLogin: true },
+  options: {
+    clipboardClearSeconds: 30,
+    refreshAtFraction: 0.5,
+    launchAtLogin: true,
+    autoUpdate: false,
+  },
 });
 
 async function corruptFiles(dir: string): Promise<string[]> {

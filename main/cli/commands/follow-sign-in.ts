@@ -1,0 +1,42 @@
+import type { Account } from '../../common/account.js';
+import type { SignInDeps, SignInSession } from '../../node/sign-in/sign-in-session.js';
+import { openUrl } from '../open-url.js';
+
+/**
+ * Runs a sign-in in the terminal: prints every address as well as opening it (a browser may not
+ * open on a remote machine), shows the device code, and turns Ctrl-C into a clean cancel.
+ */
+export async function followSignIn(
+  start: (deps: SignInDeps) => Promise<SignInSession>,
+  options: { timeoutMs: number | undefined; openDeviceUrl: boolean },
+): Promise<Account> {
+  const say = (text: string) => process.stderr.write(`${text}\n`);
+  const session = await start({
+    openUrl: async (url) => {
+      say(`Opening your browser at:\n  ${url}`);
+      try {
+        await openUrl(url);
+      } catch {
+        say('Could not open a browser; open the address above yourself.');
+      }
+    },
+    openDeviceUrl: options.openDeviceUrl,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
+  const { prompt } = session;
+  if (prompt.kind === 'device') {
+    say(
+      `To sign in, visit ${prompt.verificationUri} and enter the code:\n\n    ${prompt.userCode}\n`,
+    );
+    if (prompt.verificationUriComplete !== undefined)
+      say(`Or open this address, which carries the code:\n  ${prompt.verificationUriComplete}`);
+  }
+  if (prompt.kind !== 'none') say('Waiting for the sign-in to finish (Ctrl-C cancels)...');
+  const onInterrupt = () => session.cancel();
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await session.done;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}

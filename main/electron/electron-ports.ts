@@ -1,0 +1,82 @@
+import { app, clipboard, ClipboardItem, Notification, shell } from 'electron';
+import { CONCEALED_MARKERS, type ClipboardPort } from '../node/desktop/clipboard-guard.js';
+import type { AttentionNotice, NotifierPort } from '../node/desktop/attention-notifier.js';
+import { checkExternalUrl } from '../node/desktop/external-url-policy.js';
+import { XdgAutostart, xdgAutostartFile, type LoginItemPort } from '../node/desktop/login-item.js';
+
+// Electron's clipboard, notifications, login items and browser, as the small ports the tested
+// logic in main/node/desktop drives.
+
+/**
+ * Electron 45's clipboard is the W3C-style async one. A concealed copy is one clipboard item
+ * holding the text and the platform's "secret" markers, written atomically, so no clipboard
+ * manager sees the text without them. Should a platform refuse a marker, a plain copy still beats
+ * none.
+ */
+export const electronClipboard: ClipboardPort = {
+  async writeText(text, { concealed }) {
+    const markers = concealed ? CONCEALED_MARKERS[process.platform] : undefined;
+    if (markers !== undefined) {
+      const item: Record<string, string> = { 'text/plain': text };
+      for (const [format, value] of Object.entries(markers)) {
+        item[`electron application/osclipboard;format="${format}"`] = value;
+      }
+      try {
+        await clipboard.write([new ClipboardItem(item)]);
+        return;
+      } catch {
+        // Fall through to the plain copy.
+      }
+    }
+    await clipboard.writeText(text);
+  },
+  readText: () => clipboard.readText(),
+  clear: () => clipboard.clear(),
+};
+
+/** Desktop notifications; a click on one opens the accounts window. */
+export class ElectronNotifier implements NotifierPort {
+  /** Held until closed: a notification that is garbage-collected loses its click handler. */
+  readonly #shown = new Set<Notification>();
+
+  constructor(private readonly onClick: () => void) {}
+
+  show(notice: AttentionNotice): void {
+    if (!Notification.isSupported()) return;
+    const notification = new Notification({ title: notice.title, body: notice.body });
+    this.#shown.add(notification);
+    notification.on('click', () => this.onClick());
+    notification.on('close', () => this.#shown.delete(notification));
+    notification.show();
+    // Never an ever-growing set: the oldest few are surely gone from the screen.
+    for (const old of this.#shown) {
+      if (this.#shown.size <= 8) break;
+      this.#shown.delete(old);
+    }
+  }
+}
+
+/**
+ * The OS login item, or undefined in a development run (`electron .`), where it would register
+ * the bare Electron binary without the app. Electron's API covers macOS and Windows; Linux uses
+ * an XDG autostart entry.
+ */
+export function loginItemPort(): LoginItemPort | undefined {
+  if (!app.isPackaged) return undefined;
+  if (process.platform === 'linux') {
+    // An AppImage runs from a temporary mount; APPIMAGE is the file the user keeps.
+    return new XdgAutostart(xdgAutostartFile(), process.env.APPIMAGE ?? process.execPath);
+  }
+  return {
+    isEnabled: () => app.getLoginItemSettings().openAtLogin,
+    setEnabled: (openAtLogin) => app.setLoginItemSettings({ openAtLogin }),
+  };
+}
+
+/**
+ * Opens a sign-in page in the user's browser: the only call to shell.openExternal in the app
+ * (test/lint/security.test.ts checks), behind the https-only policy.
+ */
+export async function openInBrowser(url: string): Promise<void> {
+  await shell.openExternal(checkExternalUrl(url));
+}

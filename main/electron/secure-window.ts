@@ -1,0 +1,65 @@
+import { BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** The renderer pages the app ships (renderer/<page>/<page>.html, built into dist/renderer). */
+export type PageName = 'accounts' | 'settings';
+
+export interface SecureWindowOptions {
+  page: PageName;
+  /** The built app's dist folder. */
+  distDir: string;
+  title: string;
+  width: number;
+  height: number;
+}
+
+/** The file:// URL of a built page: the only origin the IPC gate answers. */
+export function pageUrl(distDir: string, page: PageName): string {
+  return pathToFileURL(join(distDir, 'renderer', page, `${page}.html`)).href;
+}
+
+/**
+ * The one place a window is created (test/lint/security.test.ts checks that, and these exact
+ * settings): Electron's security checklist, so that a page that went wrong still cannot reach
+ * Node, other origins, or the user's browser.
+ * https://www.electronjs.org/docs/latest/tutorial/security
+ */
+export function createSecureWindow(options: SecureWindowOptions): BrowserWindow {
+  const win = new BrowserWindow({
+    width: options.width,
+    height: options.height,
+    title: options.title,
+    show: false,
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: join(options.distDir, 'preload', 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+    },
+  });
+  const contents = win.webContents;
+  // No pop-ups, and no link leaves for the browser from here: the only URLs the app opens are a
+  // sign-in flow's own, through openUrl in the main process.
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // The page never navigates: anything that tries (a link, a form, a drop) is stopped.
+  contents.on('will-navigate', (event) => event.preventDefault());
+  // Frames inside the page, which will-navigate does not see. (Our CSP allows none anyway.)
+  contents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(pageUrl(options.distDir, options.page));
+  return win;
+}

@@ -1,0 +1,165 @@
+import { TokenTrayError } from '../../common/errors.js';
+import type {
+  AccountPatch,
+  AccountView,
+  IpcHandlers,
+  OptionsView,
+} from '../../common/ipc-contract.js';
+import { removeAccount } from '../engine/account-registry.js';
+import type { TokenEngine } from '../engine/token-engine.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import { providerViews } from '../sign-in/sign-in-session.js';
+import { accountView, accountViews } from './account-views.js';
+import { SignInFlows } from './sign-in-flow-service.js';
+
+export interface DesktopServiceDeps {
+  engine: TokenEngine;
+  /** The main process's clipboard action: the token goes from the engine to the clipboard, never to a window. */
+  copyToken(name: string): Promise<void>;
+  /** Opens a URL in the user's browser (sign-in pages). */
+  openUrl(url: string): Promise<void>;
+  openSettings(): void;
+  /** Applies options that live outside the settings file: launch at login, updates, the refresh plan. */
+  applyOptions?(options: OptionsView): void;
+}
+
+export type AccountsListener = (accounts: AccountView[]) => void;
+
+export interface DesktopService {
+  handlers: IpcHandlers;
+  /** Every change to the accounts, debounced: the windows re-render from the whole list. */
+  onAccountsChanged(listener: AccountsListener): () => void;
+  dispose(): void;
+}
+
+/** Bursts of status events (refreshing, then fresh) become one push. */
+const PUSH_DEBOUNCE_MS = 50;
+
+/** What the accounts and settings windows call, as plain values; the IPC gate wraps them. */
+export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
+  const { engine } = deps;
+  const { settings } = engine;
+  const listeners = new Set<AccountsListener>();
+  let pushTimer: NodeJS.Timeout | undefined;
+  let appliedLaunchAtLogin = optionsView(settings).launchAtLogin;
+
+  const push = async (): Promise<void> => {
+    pushTimer = undefined;
+    // Launch at login follows the accounts until the user chooses: on with the first account.
+    const options = optionsView(settings);
+    if (options.launchAtLogin !== appliedLaunchAtLogin) {
+      appliedLaunchAtLogin = options.launchAtLogin;
+      deps.applyOptions?.(options);
+    }
+    if (listeners.size === 0) return;
+    const views = await accountViews(engine);
+    for (const listener of listeners) listener(views);
+  };
+  const changed = (): void => {
+    if (pushTimer !== undefined) return;
+    pushTimer = setTimeout(() => void push().catch(() => undefined), PUSH_DEBOUNCE_MS);
+  };
+  const stopStatus = engine.onStatus(changed);
+  const flows = new SignInFlows({ engine, openUrl: deps.openUrl, onStored: changed });
+
+  const handlers: IpcHandlers = {
+    'accounts:list': () => accountViews(engine),
+    'accounts:copy-token': async (name) => {
+      settings.requireAccount(name);
+      await deps.copyToken(name);
+      return null;
+    },
+    'accounts:refresh': async (name) => {
+      await engine.refresh(name);
+      return accountView(engine, name);
+    },
+    'accounts:update': async (name, patch) => {
+      settings.requireAccount(name);
+      const clean = checkPatch(patch);
+      await settings.patchAccount(name, (account) => {
+        if (clean.label !== undefined) account.label = clean.label;
+        if (clean.scopes !== undefined) account.scopes = clean.scopes;
+      });
+      changed();
+      return accountView(engine, name);
+    },
+    'accounts:set-default': async (name) => {
+      settings.requireAccount(name);
+      await settings.mutate((data) => {
+        data.defaultAccount = name;
+      });
+      changed();
+      return null;
+    },
+    'accounts:remove': async (name, revoke) => {
+      const outcome = await removeAccount(engine, name, { revoke });
+      changed();
+      return outcome;
+    },
+    'providers:list': async () => providerViews(),
+    'sign-in:start': (request) => flows.start(request),
+    'sign-in:again': (name, method) => flows.again(name, method),
+    'sign-in:wait': (flowId) => flows.wait(flowId),
+    'sign-in:cancel': async (flowId) => {
+      flows.cancel(flowId);
+      return null;
+    },
+    'sign-in:open-browser': async (flowId) => {
+      await flows.openBrowser(flowId);
+      return null;
+    },
+    'options:get': async () => optionsView(settings),
+    'options:set': async (patch) => {
+      await settings.mutate((data) => {
+        for (const [key, value] of Object.entries(patch)) {
+          if (value !== undefined) Object.assign(data.options, { [key]: value });
+        }
+      });
+      const options = optionsView(settings);
+      appliedLaunchAtLogin = options.launchAtLogin;
+      deps.applyOptions?.(options);
+      return options;
+    },
+    'windows:open-settings': async () => {
+      deps.openSettings();
+      return null;
+    },
+  };
+
+  return {
+    handlers,
+    onAccountsChanged(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    dispose() {
+      stopStatus();
+      flows.dispose();
+      if (pushTimer !== undefined) clearTimeout(pushTimer);
+      listeners.clear();
+    },
+  };
+}
+
+function optionsView(settings: SettingsStore): OptionsView {
+  const options = settings.options();
+  return {
+    clipboardClearSeconds: options.clipboardClearSeconds,
+    refreshAtFraction: options.refreshAtFraction,
+    launchAtLogin: options.launchAtLogin ?? settings.accounts().length > 0,
+    autoUpdate: options.autoUpdate,
+  };
+}
+
+function checkPatch(patch: AccountPatch): AccountPatch {
+  const label = patch.label?.trim();
+  if (label === '') {
+    throw new TokenTrayError('invalid_input', 'The label is empty.', {
+      hint: 'Type a name to show for this account, or keep the old one.',
+    });
+  }
+  return {
+    ...(label === undefined ? {} : { label }),
+    ...(patch.scopes ? { scopes: patch.scopes } : {}),
+  };
+}

@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+
+/** The D-Bus name of the StatusNotifierItem host registry: present wherever tray icons show. */
+export const STATUS_NOTIFIER_WATCHER = 'org.kde.StatusNotifierWatcher';
+
+/** A desktop that answers D-Bus at all answers this within milliseconds. */
+const PROBE_TIMEOUT_MS = 2_000;
+
+/**
+ * Whether `name` has an owner on the session bus: true or false as the bus says, or undefined
+ * when it could not be asked (no dbus-send, no session bus, no answer in time).
+ */
+export function sessionBusNameHasOwner(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<boolean | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      'dbus-send',
+      [
+        '--session',
+        '--print-reply',
+        `--reply-timeout=${PROBE_TIMEOUT_MS}`,
+        '--dest=org.freedesktop.DBus',
+        '/org/freedesktop/DBus',
+        'org.freedesktop.DBus.NameHasOwner',
+        `string:${name}`,
+      ],
+      { env, timeout: PROBE_TIMEOUT_MS + 500, windowsHide: true },
+      (error, stdout) => {
+        if (error !== null) return resolve(undefined);
+        const answer = /\bboolean (true|false)\b/.exec(stdout);
+        resolve(answer === null ? undefined : answer[1] === 'true');
+      },
+    );
+  });
+}
+
+/**
+ * Whether the desktop will show our tray icon. macOS and Windows always do. On Linux, Electron's
+ * tray is a StatusNotifierItem, and only shows where a host has registered the watcher: KDE,
+ * Cinnamon, XFCE, GNOME with the AppIndicator extension (Ubuntu's default), but not plain GNOME.
+ *
+ * When the bus cannot be asked, we say no: the app then opens its window at start, and a window
+ * shown needlessly costs a click, where an invisible app costs the user the app.
+ */
+export async function trayIsVisible(
+  platform: NodeJS.Platform,
+  hasOwner: (name: string) => Promise<boolean | undefined> = sessionBusNameHasOwner,
+): Promise<boolean> {
+  if (platform !== 'linux') return true;
+  return (await hasOwner(STATUS_NOTIFIER_WATCHER)) === true;
+}

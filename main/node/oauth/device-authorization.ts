@@ -1,0 +1,156 @@
+import * as oauth from 'oauth4webapi';
+import type { Account } from '../../common/account.js';
+import { TokenTrayError } from '../../common/errors.js';
+import { checkEndpointUrl } from './endpoint-policy.js';
+import { classifyTokenError } from './oauth-errors.js';
+import type { TokenClient } from './token-client.js';
+import {
+  authorizationServerOf,
+  clientAuth,
+  toGrantOutcome,
+  withoutIdToken,
+  type GrantOutcome,
+} from './token-response.js';
+
+export interface DeviceAuthorization {
+  deviceCode: string;
+  userCode: string;
+  verificationUri: string;
+  verificationUriComplete?: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  /** Seconds between polls (RFC 8628 §3.2 `interval`, default 5). */
+  interval: number;
+}
+
+/** RFC 8628 §3.5: each slow_down adds 5 seconds to the polling interval. */
+export const SLOW_DOWN_STEP_S = 5;
+
+/** Device Authorization Request and Response, RFC 8628 §3.1–3.2. */
+export async function requestDeviceAuthorization(
+  tokens: TokenClient,
+  account: Account,
+  clientSecret: string | undefined,
+): Promise<DeviceAuthorization> {
+  if (account.deviceAuthorizationEndpoint === undefined) {
+    throw new TokenTrayError('invalid_input', 'This provider does not offer device sign-in.', {
+      hint: 'Use browser sign-in (--login) instead, or give --device-authorization-endpoint.',
+    });
+  }
+  const endpoint = checkEndpointUrl(account.deviceAuthorizationEndpoint, 'device endpoint');
+  const as = authorizationServerOf(account);
+  const client: oauth.Client = { client_id: account.clientId };
+  const sentAt = tokens.time();
+  try {
+    const response = await oauth.deviceAuthorizationRequest(
+      as,
+      client,
+      clientAuth(account.clientAuth, clientSecret),
+      account.scopes.length > 0 ? { scope: account.scopes.join(' ') } : {},
+      tokens.httpOptions(endpoint),
+    );
+    const body = await oauth.processDeviceAuthorizationResponse(as, client, response);
+    checkEndpointUrl(body.verification_uri, 'verification URI');
+    return {
+      deviceCode: body.device_code,
+      userCode: body.user_code,
+      verificationUri: body.verification_uri,
+      ...(body.verification_uri_complete === undefined
+        ? {}
+        : {
+            verificationUriComplete: checkEndpointUrl(
+              body.verification_uri_complete,
+              'verification URI',
+            ).href,
+          }),
+      expiresAt: sentAt + body.expires_in * 1000,
+      interval: Math.max(1, body.interval ?? 5),
+    };
+  } catch (err) {
+    throw classifyTokenError(err, account.deviceAuthorizationEndpoint, tokens.time());
+  }
+}
+
+/**
+ * Polls the token endpoint (RFC 8628 §3.4) until the user approves, declines, or the code
+ * expires: `authorization_pending` waits one interval, `slow_down` adds 5 s for good (§3.5),
+ * `access_denied` and `expired_token` end the flow, and a network failure backs off (§3.5,
+ * "SHOULD use exponential backoff"). `signal` cancels the wait.
+ */
+export async function pollForDeviceToken(
+  tokens: TokenClient,
+  account: Account,
+  clientSecret: string | undefined,
+  device: DeviceAuthorization,
+  signal: AbortSignal,
+): Promise<GrantOutcome> {
+  const as = authorizationServerOf(account);
+  const client: oauth.Client = { client_id: account.clientId };
+  const endpoint = checkEndpointUrl(account.tokenEndpoint, 'token endpoint');
+  let interval = device.interval;
+  let backoff = 1;
+  for (;;) {
+    await sleep(interval * backoff * 1000, signal);
+    if (tokens.time() >= device.expiresAt) throw expired();
+    const sentAt = tokens.time();
+    try {
+      const request = await oauth.deviceCodeGrantRequest(
+        as,
+        client,
+        clientAuth(account.clientAuth, clientSecret),
+        device.deviceCode,
+        tokens.httpOptions(endpoint),
+      );
+      const response = await oauth.processDeviceCodeResponse(
+        as,
+        client,
+        account.issuer === undefined ? await withoutIdToken(request) : request,
+      );
+      const claims =
+        account.issuer === undefined ? undefined : oauth.getValidatedIdTokenClaims(response);
+      return toGrantOutcome(response, sentAt, account.scopes, claims);
+    } catch (err) {
+      if (err instanceof oauth.ResponseBodyError) {
+        if (err.error === 'authorization_pending') {
+          backoff = 1;
+          continue;
+        }
+        if (err.error === 'slow_down') {
+          interval += SLOW_DOWN_STEP_S;
+          continue;
+        }
+        if (err.error === 'expired_token') throw expired();
+        if (err.error === 'access_denied') {
+          throw new TokenTrayError('access_denied', 'Sign-in was declined on the device page.', {
+            hint: 'Nothing was stored. Run the sign-in again and approve it.',
+            oauthError: err.error,
+          });
+        }
+      }
+      const error = classifyTokenError(err, account.tokenEndpoint, tokens.time());
+      if (error.code !== 'transient') throw error;
+      backoff = Math.min(backoff * 2, 8);
+    }
+  }
+}
+
+function expired(): TokenTrayError {
+  return new TokenTrayError('sign_in_timeout', 'The device code expired before sign-in finished.', {
+    hint: 'Nothing was stored. Run the sign-in again and enter the new code sooner.',
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

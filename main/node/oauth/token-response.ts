@@ -1,0 +1,133 @@
+import * as oauth from 'oauth4webapi';
+import type { AccessTokenRecord, Account, ClientAuthMethod } from '../../common/account.js';
+import { TokenTrayError } from '../../common/errors.js';
+import { registerSecret } from '../../common/redact.js';
+
+/** RFC 6749 §5.1 makes expires_in optional; without it we assume a short life and refresh early. */
+export const ASSUMED_LIFETIME_S = 15 * 60;
+/** An expires_in beyond this is nonsense from a misbehaving server, not a real token's life. */
+export const MAX_LIFETIME_S = 366 * 24 * 3600;
+
+/** What any grant that ends at the token endpoint gives us (RFC 6749 §5.1). */
+export interface GrantOutcome {
+  record: AccessTokenRecord;
+  refreshToken?: string;
+  /** Who signed in, from the ID Token (email, else name), when there was one. */
+  who?: string;
+}
+
+/** The authorization server as oauth4webapi wants it, from what the account knows. */
+export function authorizationServerOf(
+  account: Pick<
+    Account,
+    | 'issuer'
+    | 'tokenEndpoint'
+    | 'authorizationEndpoint'
+    | 'deviceAuthorizationEndpoint'
+    | 'revocationEndpoint'
+  >,
+): oauth.AuthorizationServer {
+  return {
+    // Without a known issuer there is nothing to check an `iss` against; the endpoint's origin
+    // stands in, and responses that carry an issuer are not trusted for it (see withoutIdToken).
+    issuer: account.issuer ?? new URL(account.tokenEndpoint).origin,
+    token_endpoint: account.tokenEndpoint,
+    ...(account.authorizationEndpoint === undefined
+      ? {}
+      : { authorization_endpoint: account.authorizationEndpoint }),
+    ...(account.deviceAuthorizationEndpoint === undefined
+      ? {}
+      : { device_authorization_endpoint: account.deviceAuthorizationEndpoint }),
+    ...(account.revocationEndpoint === undefined
+      ? {}
+      : { revocation_endpoint: account.revocationEndpoint }),
+  };
+}
+
+/** Client authentication, RFC 6749 §2.3.1 (basic or post) or a public client (§2.1). */
+export function clientAuth(method: ClientAuthMethod, secret: string | undefined): oauth.ClientAuth {
+  if (method === 'none') return oauth.None();
+  if (secret === undefined || secret === '') {
+    throw new TokenTrayError(
+      'invalid_input',
+      `The account uses ${method} but no client secret is stored.`,
+      {
+        hint: 'Re-add the account with TOKENTRAY_CLIENT_SECRET set, or with --auth-method none for a public client.',
+      },
+    );
+  }
+  return method === 'client_secret_post'
+    ? oauth.ClientSecretPost(secret)
+    : oauth.ClientSecretBasic(secret);
+}
+
+/** A successful token response (RFC 6749 §5.1) as we keep it; expiry counts from `sentAt`. */
+export function toRecord(
+  response: oauth.TokenEndpointResponse,
+  sentAt: number,
+  requestedScopes: string[],
+): AccessTokenRecord {
+  const expiresIn = response.expires_in ?? ASSUMED_LIFETIME_S;
+  if (!Number.isFinite(expiresIn) || expiresIn < 1 || expiresIn > MAX_LIFETIME_S) {
+    throw new TokenTrayError(
+      'bad_response',
+      `The token endpoint sent an expires_in of ${String(expiresIn).slice(0, 20)} seconds, which makes no sense.`,
+      {
+        hint: 'This is a server fault; nothing was stored. Report it to the provider, or check the token endpoint URL.',
+      },
+    );
+  }
+  registerSecret(response.access_token);
+  const scope =
+    response.scope ?? (requestedScopes.length > 0 ? requestedScopes.join(' ') : undefined);
+  return {
+    accessToken: response.access_token,
+    tokenType: response.token_type === 'bearer' ? 'Bearer' : response.token_type,
+    issuedAt: sentAt,
+    expiresAt: sentAt + Math.floor(expiresIn * 1000),
+    ...(scope === undefined ? {} : { scope }),
+  };
+}
+
+/** The record, the refresh token (registered as a secret) and who signed in. */
+export function toGrantOutcome(
+  response: oauth.TokenEndpointResponse,
+  sentAt: number,
+  requestedScopes: string[],
+  claims: oauth.IDToken | undefined,
+): GrantOutcome {
+  const record = toRecord(response, sentAt, requestedScopes);
+  if (response.refresh_token !== undefined) registerSecret(response.refresh_token);
+  const who = displayName(claims);
+  return {
+    record,
+    ...(response.refresh_token === undefined ? {} : { refreshToken: response.refresh_token }),
+    ...(who === undefined ? {} : { who }),
+  };
+}
+
+function displayName(claims: oauth.IDToken | undefined): string | undefined {
+  for (const key of ['email', 'preferred_username', 'name']) {
+    const value = claims?.[key];
+    if (typeof value === 'string' && value.length > 0) return value.slice(0, 320);
+  }
+  return undefined;
+}
+
+/**
+ * TokenTray uses no ID Token for trust. When we know only a token endpoint, not the issuer, an ID
+ * Token in the response cannot be checked (its `iss` has nothing to match), so it is dropped.
+ */
+export async function withoutIdToken(response: Response): Promise<Response> {
+  if (response.status !== 200) return response;
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return new Response(text, { status: response.status, headers: response.headers });
+  }
+  if (typeof body === 'object' && body !== null && 'id_token' in body)
+    delete (body as Record<string, unknown>).id_token;
+  return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+}

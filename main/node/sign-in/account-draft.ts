@@ -1,0 +1,229 @@
+import {
+  CLIENT_AUTH_METHODS,
+  PROVIDER_IDS,
+  validateAccountName,
+  type Account,
+  type ClientAuthMethod,
+} from '../../common/account.js';
+import { TokenTrayError } from '../../common/errors.js';
+import type { AddAccountRequest } from '../../common/ipc-contract.js';
+import type { TokenEngine } from '../engine/token-engine.js';
+import { checkEndpointUrl } from '../oauth/endpoint-policy.js';
+import { PROVIDER_PRESETS, type FixedEndpoints, type ProviderPreset } from './provider-presets.js';
+
+type Endpoints = Pick<
+  Account,
+  | 'issuer'
+  | 'tokenEndpoint'
+  | 'authorizationEndpoint'
+  | 'deviceAuthorizationEndpoint'
+  | 'revocationEndpoint'
+>;
+
+const TYPED_ENDPOINTS = [
+  ['tokenEndpoint', 'token endpoint', '--token-endpoint'],
+  ['authorizationEndpoint', 'authorization endpoint', '--authorization-endpoint'],
+  [
+    'deviceAuthorizationEndpoint',
+    'device authorization endpoint',
+    '--device-authorization-endpoint',
+  ],
+  ['revocationEndpoint', 'revocation endpoint', '--revocation-endpoint'],
+] as const;
+
+const TENANT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9.-]{0,99}$/;
+const MULTI_TENANT = new Set(['common', 'organizations', 'consumers']);
+
+/**
+ * Checks a request to add an account and turns it into the account it would store: the preset's
+ * endpoints (discovered where the provider publishes metadata), scopes and parameters. Nothing is
+ * sent but discovery, and nothing is stored.
+ */
+export async function draftAccount(
+  engine: TokenEngine,
+  request: AddAccountRequest,
+): Promise<{ account: Account; clientSecret: string | undefined }> {
+  const name = validateAccountName(request.name);
+  if (engine.settings.account(name) !== undefined) throw accountExists(name);
+  const preset = checkRequestShape(request);
+  const clientId = request.clientId.trim();
+  if (clientId === '')
+    throw new TokenTrayError('invalid_input', 'The client id is empty.', {
+      hint: `Pass it with --client-id. ${preset.register}`,
+    });
+  if (request.clientAuth !== undefined && !CLIENT_AUTH_METHODS.includes(request.clientAuth)) {
+    throw new TokenTrayError(
+      'invalid_input',
+      `Unknown client authentication method "${String(request.clientAuth)}".`,
+      { hint: `Use one of: ${CLIENT_AUTH_METHODS.join(', ')}.` },
+    );
+  }
+  const clientSecret =
+    request.clientAuth === 'none' || request.clientSecret === '' ? undefined : request.clientSecret;
+  if (clientSecret === undefined && preset.clientSecret === 'required') {
+    throw new TokenTrayError('invalid_input', `${preset.title} needs the client secret.`, {
+      hint: `Set TOKENTRAY_CLIENT_SECRET or type it at the prompt. ${preset.register}`,
+    });
+  }
+  if (clientSecret === undefined && request.method === 'client-credentials') {
+    throw new TokenTrayError('invalid_input', 'A machine account needs its client secret.', {
+      hint: 'Set TOKENTRAY_CLIENT_SECRET or type it at the prompt.',
+    });
+  }
+  if (request.method === 'paste' && (request.refreshToken ?? '').trim() === '') {
+    throw new TokenTrayError('invalid_input', 'The refresh token is empty.', {
+      hint: 'Set TOKENTRAY_REFRESH_TOKEN, or paste it at the prompt.',
+    });
+  }
+
+  const { endpoints, authMethods } = await resolveEndpoints(engine, preset, request);
+  const account: Account = {
+    name,
+    label: request.label?.trim() || name,
+    provider: preset.id,
+    ...(request.method === 'client-credentials' ? { grant: 'client_credentials' as const } : {}),
+    ...endpoints,
+    ...(preset.authParams === undefined ? {} : { authParams: { ...preset.authParams } }),
+    clientId,
+    clientAuth: request.clientAuth ?? chooseAuthMethod(clientSecret, authMethods),
+    scopes: request.scopes ?? [...preset.defaultScopes],
+    createdAt: new Date(engine.clock.now()).toISOString(),
+  };
+  return { account, clientSecret };
+}
+
+export function accountExists(name: string): TokenTrayError {
+  return new TokenTrayError('account_exists', `An account named "${name}" already exists.`, {
+    hint: `Pick another name, or run \`tokentray remove ${name}\` first.`,
+  });
+}
+
+/**
+ * The checks that need nothing but the request itself, so a mistake in the options is reported
+ * before anyone is asked for a secret or anything is sent.
+ */
+export function checkRequestShape(request: AddAccountRequest): ProviderPreset {
+  if (!PROVIDER_IDS.includes(request.provider)) {
+    throw new TokenTrayError(
+      'usage',
+      `Unknown provider "${String(request.provider).slice(0, 40)}".`,
+      {
+        hint: `Use one of: ${PROVIDER_IDS.join(', ')}.`,
+      },
+    );
+  }
+  const preset = PROVIDER_PRESETS[request.provider];
+  if (!preset.methods.includes(request.method)) {
+    throw new TokenTrayError(
+      'usage',
+      `${preset.title} accounts cannot be added by ${request.method.replace('-', ' ')}.`,
+      { hint: `Use one of: ${preset.methods.join(', ')}.` },
+    );
+  }
+  const typed = TYPED_ENDPOINTS.filter(([key]) => request[key] !== undefined);
+  const ownsEndpoints = preset.issuer !== undefined || preset.endpoints !== undefined;
+  if (ownsEndpoints && (typed.length > 0 || request.issuer !== undefined)) {
+    throw new TokenTrayError('usage', `The ${preset.title} preset sets its own endpoints.`, {
+      hint: 'Leave out --issuer and the endpoint options, or use --provider custom to type them in.',
+    });
+  }
+  if (request.tenant !== undefined && preset.id !== 'microsoft') {
+    throw new TokenTrayError('usage', '--tenant is for --provider microsoft only.');
+  }
+  tenantOf(preset, request);
+
+  if (preset.id === 'oidc' && request.issuer === undefined) {
+    throw new TokenTrayError('usage', 'An OpenID provider is found by its issuer URL.', {
+      hint: 'Give --issuer, for example --issuer https://login.example.com.',
+    });
+  }
+  if (
+    preset.id === 'custom' &&
+    request.issuer === undefined &&
+    request.tokenEndpoint === undefined
+  ) {
+    throw new TokenTrayError('usage', 'A custom provider needs its token endpoint.', {
+      hint: 'Give --token-endpoint (and --authorization-endpoint for --login), or --issuer to discover them.',
+    });
+  }
+  if (
+    preset.id === 'custom' &&
+    request.issuer === undefined &&
+    request.method === 'browser' &&
+    request.authorizationEndpoint === undefined
+  ) {
+    throw new TokenTrayError('usage', 'Browser sign-in needs an authorization endpoint.', {
+      hint: 'Give --authorization-endpoint, or add the account with --device or a pasted refresh token.',
+    });
+  }
+  return preset;
+}
+
+async function resolveEndpoints(
+  engine: TokenEngine,
+  preset: ProviderPreset,
+  request: AddAccountRequest,
+): Promise<{ endpoints: Endpoints; authMethods?: string[] }> {
+  const typed = TYPED_ENDPOINTS.filter(([key]) => request[key] !== undefined);
+  let endpoints: Endpoints | undefined;
+  let authMethods: string[] | undefined;
+  const issuer = preset.issuer ?? request.issuer;
+  if (issuer !== undefined) {
+    const found = await engine.client.discover(issuer);
+    const { authMethods: methods, ...rest } = found;
+    endpoints = rest;
+    authMethods = methods;
+  } else if (preset.endpoints !== undefined) {
+    endpoints = preset.endpoints(tenantOf(preset, request));
+  }
+  // Typed endpoints: the whole configuration for a custom provider, overrides after discovery.
+  const merged: Partial<FixedEndpoints> & { issuer?: string } = { ...endpoints };
+  for (const [key, what] of typed) merged[key] = checkEndpointUrl(request[key] ?? '', what).href;
+  if (merged.tokenEndpoint === undefined) {
+    throw new TokenTrayError('usage', 'A custom provider needs its token endpoint.', {
+      hint: 'Give --token-endpoint (and --authorization-endpoint for --login), or --issuer to discover them.',
+    });
+  }
+  checkEndpointUrl(merged.tokenEndpoint, 'token endpoint');
+  if (request.method === 'browser' && merged.authorizationEndpoint === undefined) {
+    throw new TokenTrayError('usage', 'Browser sign-in needs an authorization endpoint.', {
+      hint: 'Give --authorization-endpoint, or add the account with --device or a pasted refresh token.',
+    });
+  }
+  if (request.method === 'device' && merged.deviceAuthorizationEndpoint === undefined) {
+    throw new TokenTrayError('usage', 'This provider does not offer device sign-in.', {
+      hint: 'Give --device-authorization-endpoint, or use --login instead.',
+    });
+  }
+  return {
+    endpoints: merged as Endpoints,
+    ...(authMethods === undefined ? {} : { authMethods }),
+  };
+}
+
+function tenantOf(preset: ProviderPreset, request: AddAccountRequest): string {
+  if (preset.id !== 'microsoft') return '';
+  const tenant = (request.tenant ?? 'common').trim();
+  if (!TENANT_PATTERN.test(tenant)) {
+    throw new TokenTrayError('invalid_input', `"${tenant.slice(0, 100)}" is not a tenant.`, {
+      hint: 'Give the directory (tenant) ID or its domain, e.g. contoso.onmicrosoft.com; or leave it out for "common".',
+    });
+  }
+  if (request.method === 'client-credentials' && MULTI_TENANT.has(tenant.toLowerCase())) {
+    throw new TokenTrayError('usage', 'A machine account needs a specific tenant.', {
+      hint: 'Give --tenant with the directory (tenant) ID from the app registration.',
+    });
+  }
+  return tenant;
+}
+
+/** RFC 6749 §2.3.1: servers MUST support basic, so prefer it unless discovery says otherwise. */
+function chooseAuthMethod(
+  secret: string | undefined,
+  supported: string[] | undefined,
+): ClientAuthMethod {
+  if (secret === undefined) return 'none';
+  if (supported === undefined || supported.includes('client_secret_basic'))
+    return 'client_secret_basic';
+  return supported.includes('client_secret_post') ? 'client_secret_post' : 'client_secret_basic';
+}

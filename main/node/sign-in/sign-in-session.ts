@@ -1,0 +1,240 @@
+import { randomBytes } from 'node:crypto';
+import type { Account, SignInMethod } from '../../common/account.js';
+import { TokenTrayError } from '../../common/errors.js';
+import type { AddAccountRequest } from '../../common/ipc-contract.js';
+import { provePastedToken, replaceGrant, storeNewAccount } from '../engine/account-registry.js';
+import type { TokenEngine } from '../engine/token-engine.js';
+import {
+  buildAuthorizationRequest,
+  exchangeAuthorizationCode,
+} from '../oauth/authorization-code.js';
+import { pollForDeviceToken, requestDeviceAuthorization } from '../oauth/device-authorization.js';
+import type { GrantOutcome } from '../oauth/token-response.js';
+import { draftAccount } from './account-draft.js';
+import { listenForRedirect } from './loopback-redirect.js';
+
+export { providerViews } from './provider-presets.js';
+
+/** What the user must see or do while a sign-in runs. */
+export type SignInPrompt =
+  | { kind: 'browser'; authorizationUrl: string }
+  | {
+      kind: 'device';
+      userCode: string;
+      verificationUri: string;
+      verificationUriComplete?: string;
+      /** Epoch ms. */
+      expiresAt: number;
+    }
+  /** Paste and client credentials: nothing to show, `done` settles on its own. */
+  | { kind: 'none' };
+
+export interface SignInDeps {
+  /** Opens a URL in the user's browser: `BROWSER` or the OS default in the CLI, shell.openExternal in the app. */
+  openUrl: (url: string) => Promise<void>;
+  /** How long a browser or device sign-in may wait for the user. Default 5 minutes. */
+  timeoutMs?: number;
+  /** For device flow: open the verification URL too (the CLI's --open). */
+  openDeviceUrl?: boolean;
+}
+
+export interface SignInSession {
+  readonly id: string;
+  readonly method: SignInMethod;
+  readonly prompt: SignInPrompt;
+  /** The account once it is stored; rejects with a TokenTrayError, and then nothing is stored. */
+  readonly done: Promise<Account>;
+  /** Stops waiting; `done` rejects with code 'cancelled'. */
+  cancel(): void;
+}
+
+export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60_000;
+
+/** Starts adding an account by any method. Bad input rejects here, before anything is sent. */
+export async function startSignIn(
+  engine: TokenEngine,
+  request: AddAccountRequest,
+  deps: SignInDeps,
+): Promise<SignInSession> {
+  const { account, clientSecret } = await draftAccount(engine, request);
+  // A sign-in hands us a refresh token that exists nowhere else: be sure we can keep it.
+  await engine.vault.probe();
+  switch (request.method) {
+    case 'paste':
+      return settled('paste', async () => {
+        await provePastedToken(engine, account, clientSecret, (request.refreshToken ?? '').trim());
+        return engine.settings.requireAccount(account.name);
+      });
+    case 'client-credentials':
+      return settled('client-credentials', async () => {
+        const { record } = await engine.client.clientCredentials(account, clientSecret);
+        return storeNewAccount(engine, account, clientSecret, { record });
+      });
+    default:
+      return interactive(engine, request.method, account, clientSecret, deps, (grant) =>
+        storeNewAccount(engine, account, clientSecret, grant),
+      );
+  }
+}
+
+/** Signs an existing account in again, the way it was added, replacing its refresh token. */
+export async function startSignInAgain(
+  engine: TokenEngine,
+  name: string,
+  method: 'browser' | 'device',
+  deps: SignInDeps,
+): Promise<SignInSession> {
+  const account = engine.settings.requireAccount(name);
+  if (account.grant === 'client_credentials') {
+    throw new TokenTrayError('usage', `"${name}" is a machine account; it has no one to sign in.`, {
+      hint: 'Check its client secret, then use Refresh now.',
+    });
+  }
+  const clientSecret =
+    account.clientAuth === 'none' ? undefined : await engine.vault.get(name, 'client_secret');
+  await engine.vault.probe();
+  return interactive(engine, method, account, clientSecret, deps, (grant) =>
+    replaceGrant(engine, name, grant),
+  );
+}
+
+/** A session with nothing for the user to do: it runs at once. */
+function settled(method: SignInMethod, run: () => Promise<Account>): SignInSession {
+  const done = run();
+  done.catch(() => undefined);
+  return { id: newFlowId(), method, prompt: { kind: 'none' }, done, cancel: () => undefined };
+}
+
+/**
+ * A sign-in that waits for the user: in the browser (RFC 8252) or on another device (RFC 8628).
+ * It ends at the first of: the grant stored, an error, the timeout, or cancel(). Whatever ends
+ * it, nothing is stored unless the whole flow succeeded.
+ */
+async function interactive(
+  engine: TokenEngine,
+  method: 'browser' | 'device',
+  account: Account,
+  clientSecret: string | undefined,
+  deps: SignInDeps,
+  store: (grant: GrantOutcome) => Promise<Account>,
+): Promise<SignInSession> {
+  const controller = new AbortController();
+  const timeoutMs = deps.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
+  const timer = setTimeout(() => controller.abort(timedOut(timeoutMs)), timeoutMs);
+  const { signal } = controller;
+  const keep = async (grant: GrantOutcome): Promise<Account> => {
+    // cancel() or the timeout may have come while the code was being exchanged.
+    if (signal.aborted) throw signal.reason;
+    requireRefreshToken(account, grant);
+    return store(grant);
+  };
+  const finish = (run: Promise<Account>) => {
+    const done = run.finally(() => clearTimeout(timer));
+    done.catch(() => undefined);
+    return done;
+  };
+  const cancel = () =>
+    controller.abort(
+      new TokenTrayError('cancelled', 'Sign-in cancelled.', { hint: 'Nothing was stored.' }),
+    );
+
+  try {
+    if (method === 'browser') {
+      const redirect = await listenForRedirect(signal);
+      const pending = await buildAuthorizationRequest(account, redirect.redirectUri);
+      const done = finish(
+        (async () => {
+          try {
+            const arrival = await redirect.arrival;
+            try {
+              const grant = await exchangeAuthorizationCode(
+                engine.client,
+                account,
+                clientSecret,
+                pending,
+                arrival.url,
+              );
+              const stored = await keep(grant);
+              arrival.reply({ ok: true });
+              return stored;
+            } catch (err) {
+              arrival.reply({ ok: false, message: shortReason(err) });
+              throw err;
+            }
+          } finally {
+            redirect.close();
+          }
+        })(),
+      );
+      void deps.openUrl(pending.authorizationUrl).catch(() => undefined);
+      return {
+        id: newFlowId(),
+        method,
+        prompt: { kind: 'browser', authorizationUrl: pending.authorizationUrl },
+        done,
+        cancel,
+      };
+    }
+
+    const device = await requestDeviceAuthorization(engine.client, account, clientSecret);
+    const done = finish(
+      pollForDeviceToken(engine.client, account, clientSecret, device, signal).then(keep),
+    );
+    if (deps.openDeviceUrl === true)
+      void deps
+        .openUrl(device.verificationUriComplete ?? device.verificationUri)
+        .catch(() => undefined);
+    return {
+      id: newFlowId(),
+      method,
+      prompt: {
+        kind: 'device',
+        userCode: device.userCode,
+        verificationUri: device.verificationUri,
+        ...(device.verificationUriComplete === undefined
+          ? {}
+          : { verificationUriComplete: device.verificationUriComplete }),
+        expiresAt: device.expiresAt,
+      },
+      done,
+      cancel,
+    };
+  } catch (err) {
+    clearTimeout(timer);
+    controller.abort(err);
+    throw err;
+  }
+}
+
+/** A user account with no refresh token could never be refreshed: refuse it, store nothing. */
+function requireRefreshToken(account: Account, grant: GrantOutcome): void {
+  if (grant.refreshToken !== undefined) return;
+  const hint =
+    account.provider === 'google'
+      ? 'Google sends one only with access_type=offline and prompt=consent, which TokenTray asks for; check that the client is a "Desktop app" client.'
+      : 'Ask for the offline_access scope (OpenID providers), and check that the client may use the refresh_token grant.';
+  throw new TokenTrayError(
+    'sign_in_failed',
+    'The provider signed you in but issued no refresh token.',
+    {
+      hint: `Nothing was stored. ${hint}`,
+    },
+  );
+}
+
+function timedOut(ms: number): TokenTrayError {
+  const minutes = Math.round((ms / 60_000) * 10) / 10;
+  return new TokenTrayError(
+    'sign_in_timeout',
+    `The sign-in was not finished within ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    { hint: 'Nothing was stored. Start it again when you are ready to sign in.' },
+  );
+}
+
+function shortReason(err: unknown): string {
+  return err instanceof TokenTrayError ? err.message : 'Something went wrong.';
+}
+
+function newFlowId(): string {
+  return randomBytes(16).toString('base64url');
+}

@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { AccountStatus } from '../../../main/common/account.js';
+import { RefreshTriggers } from '../../../main/node/desktop/refresh-triggers.js';
+import { addAccount, removeAccount } from '../../../main/node/engine/account-registry.js';
+import { BackgroundRefresher } from '../../../main/node/engine/background-refresher.js';
+import type { TokenEngine } from '../../../main/node/engine/token-engine.js';
+import { TokenClient } from '../../../main/node/oauth/token-client.js';
+import { openEngine } from '../../support/engine-fixture.js';
+import { startLocalProvider, type LocalProvider } from '../../support/local-provider.js';
+import { ManualClock } from '../../support/manual-clock.js';
+
+const SERVICE = 'TokenTray-test-triggers';
+const HOUR = 3_600_000;
+
+/** Resolves when the engine reports `status` for `name`. */
+function whenStatus(engine: TokenEngine, name: string, status: AccountStatus): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = engine.onStatus((r) => {
+      if (r.name === name && r.status === status) {
+        stop();
+        resolve();
+      }
+    });
+  });
+}
+
+/** A loopback port with nothing listening: connections are refused, as when offline. */
+async function deadEndpoint(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}/token`;
+}
+
+describe('refresh triggers: sleep, network, and accounts changed by the CLI', () => {
+  let provider: LocalProvider;
+  before(async () => {
+    provider = await startLocalProvider();
+  });
+  after(() => provider.close());
+
+  /** An engine on a simulated clock, as one app process. */
+  async function setup(dir?: string) {
+    dir ??= await mkdtemp(join(tmpdir(), 'tokentray-triggers-'));
+    const clock = new ManualClock(Date.now());
+    const engine = openEngine(dir, SERVICE, {
+      clock,
+      client: new TokenClient({ now: () => clock.now() }),
+      retry: { retries: 0, baseMs: 1, capMs: 1, maxWaitMs: 1 },
+    });
+    const refresher = new BackgroundRefresher(engine);
+    return { dir, clock, engine, refresher, triggers: new RefreshTriggers(engine, refresher) };
+  }
+
+  const add = async (engine: TokenEngine, name: string) => {
+    const { clientId, clientSecret } = provider.clients.rotating;
+    await addAccount(engine, {
+      name,
+      tokenEndpoint: provider.tokenEndpoint,
+      clientId,
+      clientSecret,
+      scopes: ['openid'],
+      refreshToken: await provider.mintRefreshToken(clientId),
+    });
+  };
+
+  test('a token that expired while the machine slept is refreshed at once on wake', async () => {
+    const { clock, engine, refresher, triggers } = await setup();
+    await add(engine, 'sleepy');
+    await refresher.start();
+    const before = await engine.vault.getAccessToken('sleepy');
+    assert.ok(before);
+
+    // Two hours asleep: the wall clock moved, the timers did not count it.
+    clock.set(clock.now() + 2 * HOUR);
+    provider.resetCounts();
+    clock.advance(0);
+    assert.equal(provider.counts().total, 0, 'without a re-plan the timer still waits');
+
+    const fresh = whenStatus(engine, 'sleepy', 'fresh');
+    triggers.woke();
+    clock.advance(0);
+    await fresh;
+    const after = await engine.vault.getAccessToken('sleepy');
+    assert.equal(provider.counts().success, 1);
+    assert.ok(
+      after !== undefined && after.expiresAt > clock.now() && after.issuedAt > before.expiresAt,
+    );
+    refresher.stop();
+  });
+
+  test('when the network comes back, a refresh that failed offline runs at once, not after its backoff', async () => {
+    const { clock, engine, refresher, triggers } = await setup();
+    await add(engine, 'roamer');
+    await refresher.start();
+    const endpoint = provider.tokenEndpoint;
+    const unreachable = await deadEndpoint();
+    await engine.settings.patchAccount('roamer', (a) => (a.tokenEndpoint = unreachable));
+
+    const failed = whenStatus(engine, 'roamer', 'error');
+    clock.set(clock.now() + 2 * HOUR);
+    triggers.woke();
+    clock.advance(0);
+    await failed;
+    await new Promise((resolve) => setImmediate(resolve));
+    const retryAt = refresher.dueAt('roamer');
+    assert.ok(retryAt !== undefined && retryAt > clock.now(), 'a backoff retry is pending');
+
+    await engine.settings.patchAccount('roamer', (a) => (a.tokenEndpoint = endpoint));
+    provider.resetCounts();
+    const fresh = whenStatus(engine, 'roamer', 'fresh');
+    await triggers.networkBack();
+    clock.advance(0);
+    await fresh;
+    assert.equal(provider.counts().success, 1);
+    refresher.stop();
+  });
+
+  test('accounts the CLI adds or removes while the app runs are scheduled and dropped', async () => {
+    const { dir, refresher, triggers } = await setup();
+    await refresher.start();
+    const cli = openEngine(dir, SERVICE); // another process on the same folder
+    await add(cli, 'late');
+    const added = await triggers.settingsChanged();
+    assert.deepEqual(added, { added: ['late'], removed: [], changed: [] });
+    assert.notEqual(refresher.dueAt('late'), undefined, 'now on the schedule');
+
+    assert.deepEqual(await triggers.settingsChanged(), { added: [], removed: [], changed: [] });
+
+    await removeAccount(cli, 'late', { revoke: false });
+    const removed = await triggers.settingsChanged();
+    assert.deepEqual(removed, { added: [], removed: ['late'], changed: [] });
+    assert.equal(refresher.dueAt('late'), undefined);
+
+    await add(cli, 'marked');
+    await triggers.settingsChanged();
+    await cli.settings.patchAccount('marked', (a) => {
+      a.signInRequired = { since: new Date().toISOString(), reason: 'revoked' };
+    });
+    assert.deepEqual((await triggers.settingsChanged()).changed, ['marked']);
+    assert.equal(refresher.dueAt('marked'), undefined, 'a dead grant is not refreshed');
+    refresher.stop();
+  });
+});
