@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  approveDevice,
-  signInAtProvider,
-  startBrowserHandoff,
-  type BrowserHandoff,
-} from '../support/browser-handoff.js';
+import { startBrowserHandoff, type BrowserHandoff } from '../support/browser-handoff.js';
+import { approveDevice, signInAtProvider } from '../support/provider-pages.js';
 import {
   BROKEN_DISCOVERY,
   startBrokenDiscovery,

@@ -21,8 +21,16 @@ describe('settings window: adding accounts', () => {
   const form = (page: Page) => page.getByRole('region', { name: 'Add an account' });
   const added = (page: Page, label: string) =>
     page.getByRole('status').getByText(`Added ${label}.`).waitFor({ timeout: 15_000 });
+  // The status line may be announced a moment before the list is reloaded and focus moves.
   const focusedIsRow = (page: Page, label: string) =>
-    page.getByRole('listitem', { name: label }).evaluate((li) => li === document.activeElement);
+    page
+      .getByRole('listitem', { name: label })
+      .and(page.locator(':focus'))
+      .waitFor({ timeout: 5_000 })
+      .then(
+        () => true,
+        () => false,
+      );
 
   async function fillOpenId(page: Page, name: string, method: string): Promise<void> {
     await field(page, 'Provider').selectOption({ label: 'Any OpenID provider' });

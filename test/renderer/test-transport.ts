@@ -17,13 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type Frame,
-  type Page,
-} from 'playwright-core';
+import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import type { IpcHandlers } from '../../main/common/ipc-contract.js';
 import type { DesktopService } from '../../main/node/desktop/desktop-service.js';
 import {
@@ -33,25 +27,13 @@ import {
   toIpcError,
 } from '../../main/node/desktop/desktop-service-call.js';
 import { TokenTrayError } from '../../main/common/errors.js';
+import { launchChromium } from '../support/chromium.js';
 import { listenOnLoopback } from '../support/loopback.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 // The built windows; TOKENTRAY_RENDERER_DIR points elsewhere (a build of one's own while another
 // build of the shared checkout is under way).
 const rendererDir = resolve(process.env.TOKENTRAY_RENDERER_DIR ?? join(repoRoot, 'dist/renderer'));
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
 
 /** What the preload would be: the shared API object over a binding, plus an event registry. */
 async function preloadScript(): Promise<string> {

@@ -46,21 +46,4 @@ export class UserBrowser {
   }
 }
 
-/** oidc-provider's development login page, then its consent page. */
-export async function logInAndConsent(page: Page, login = 'test-user'): Promise<void> {
-  await page.locator('input[name=login]').fill(login);
-  await page.locator('input[name=password]').fill('any password');
-  await page.locator('button[type=submit]').click();
-  // Both pages live under /interaction/<uid>: the consent form is told apart by its hidden prompt.
-  await page.locator('input[name=prompt][value=consent]').waitFor({ state: 'attached' });
-  await page.locator('button[type=submit]').click();
-}
-
-/** oidc-provider's device pages: type the user code, confirm it, then log in and consent. */
-export async function enterDeviceCode(page: Page, userCode: string): Promise<void> {
-  await page.locator('input[name=user_code]').fill(userCode);
-  await page.locator('button[type=submit]').click();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.locator('input[name=login]').waitFor();
-  await logInAndConsent(page);
-}
+export { enterDeviceCode, logInAndConsent } from '../support/provider-pages.js';

@@ -1,24 +1,8 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 import { listenOnLoopback } from './loopback.js';
-
-/** Debian's Chromium, as the README's test setup installs it. */
-export const CHROMIUM = process.env.TOKENTRAY_CHROMIUM ?? '/usr/bin/chromium';
-
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
 
 export interface BrowserHandoff {
   /** The environment that makes the CLI "open a browser" by handing the URL to this test. */
@@ -63,60 +47,4 @@ export async function startBrowserHandoff(): Promise<BrowserHandoff> {
       await browser.close();
     },
   };
-}
-
-/** oidc-provider's pages import Google Fonts, unreachable here: don't wait for the full load. */
-const LOADED = { waitUntil: 'domcontentloaded' } as const;
-
-/**
- * Does what a user does at the local provider's real login and consent pages: signs in as
- * `login`, then allows, or declines with the page's Cancel link.
- */
-export async function signInAtProvider(
-  page: Page,
-  url: string,
-  choice: { login?: string; allow: boolean },
-): Promise<void> {
-  await page.goto(url, LOADED);
-  await passLoginAndConsent(page, choice);
-}
-
-async function passLoginAndConsent(
-  page: Page,
-  choice: { login?: string; allow: boolean },
-): Promise<void> {
-  await page.locator('input[name=login]').fill(choice.login ?? 'test-user');
-  await page.locator('input[name=password]').fill('any password');
-  await Promise.all([
-    page.waitForURL(/interaction/, LOADED),
-    page.locator('button[type=submit]').click(),
-  ]);
-  if (choice.allow) await page.getByRole('button', { name: 'Continue' }).click();
-  else await page.getByRole('link', { name: '[ Cancel ]' }).click();
-}
-
-/** The device flow at the provider: confirm the code shown, then log in and allow (or abort). */
-export async function approveDevice(
-  page: Page,
-  verificationUrl: string,
-  choice: { userCode?: string; allow: boolean },
-): Promise<void> {
-  await page.goto(verificationUrl, LOADED);
-  if (choice.userCode !== undefined) {
-    await page.locator('input[name=user_code]').fill(choice.userCode);
-    await Promise.all([
-      page.waitForURL(/device/, LOADED),
-      page.getByRole('button', { name: 'Continue' }).click(),
-    ]);
-  }
-  if (!choice.allow) {
-    await page.getByRole('button', { name: '[ Abort ]' }).click();
-    return;
-  }
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await passLoginAndConsent(page, { allow: true });
-  await page
-    .getByText(/success/i)
-    .first()
-    .waitFor();
 }

@@ -7,8 +7,7 @@ import type { TokenClient } from './token-client.js';
 import {
   authorizationServerOf,
   clientAuth,
-  toGrantOutcome,
-  withoutIdToken,
+  processUserGrant,
   type GrantOutcome,
 } from './token-response.js';
 
@@ -79,14 +78,9 @@ export async function exchangeAuthorizationCode(
       pending.codeVerifier,
       tokens.httpOptions(endpoint),
     );
-    const response = await oauth.processAuthorizationCodeResponse(
-      as,
-      client,
-      account.issuer === undefined ? await withoutIdToken(request) : request,
+    return await processUserGrant(account, request, sentAt, (r) =>
+      oauth.processAuthorizationCodeResponse(as, client, r),
     );
-    const claims =
-      account.issuer === undefined ? undefined : oauth.getValidatedIdTokenClaims(response);
-    return toGrantOutcome(response, sentAt, account.scopes, claims);
   } catch (err) {
     throw classifyTokenError(err, account.tokenEndpoint, tokens.time());
   }

@@ -7,8 +7,7 @@ import type { TokenClient } from './token-client.js';
 import {
   authorizationServerOf,
   clientAuth,
-  toGrantOutcome,
-  withoutIdToken,
+  processUserGrant,
   type GrantOutcome,
 } from './token-response.js';
 
@@ -101,14 +100,9 @@ export async function pollForDeviceToken(
         device.deviceCode,
         tokens.httpOptions(endpoint),
       );
-      const response = await oauth.processDeviceCodeResponse(
-        as,
-        client,
-        account.issuer === undefined ? await withoutIdToken(request) : request,
+      return await processUserGrant(account, request, sentAt, (r) =>
+        oauth.processDeviceCodeResponse(as, client, r),
       );
-      const claims =
-        account.issuer === undefined ? undefined : oauth.getValidatedIdTokenClaims(response);
-      return toGrantOutcome(response, sentAt, account.scopes, claims);
     } catch (err) {
       if (err instanceof oauth.ResponseBodyError) {
         if (err.error === 'authorization_pending') {

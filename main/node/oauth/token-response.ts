@@ -106,6 +106,22 @@ export function toGrantOutcome(
   };
 }
 
+/**
+ * Processes the token response of a grant a user signed in to. An ID Token is checked when the
+ * issuer is known (and then names who signed in), and dropped unread when it is not.
+ */
+export async function processUserGrant(
+  account: Pick<Account, 'issuer' | 'scopes'>,
+  response: Response,
+  sentAt: number,
+  process: (response: Response) => Promise<oauth.TokenEndpointResponse>,
+): Promise<GrantOutcome> {
+  const known = account.issuer !== undefined;
+  const body = await process(known ? response : await withoutIdToken(response));
+  const claims = known ? oauth.getValidatedIdTokenClaims(body) : undefined;
+  return toGrantOutcome(body, sentAt, account.scopes, claims);
+}
+
 function displayName(claims: oauth.IDToken | undefined): string | undefined {
   for (const key of ['email', 'preferred_username', 'name']) {
     const value = claims?.[key];
