@@ -8,4 +8,8 @@ echo "== lint and format"; npx eslint --max-warnings 0 . && npx prettier --check
 echo "== build"; node esbuild.config.mjs
 mapfile -t files < <(find test -name '*.test.ts' | sort)
 echo "== ${#files[@]} test files"
-exec bash test/support/with-private-keyring.sh node --import tsx --test --test-reporter=spec "${files[@]}"
+# One file at a time: the files share one private keychain, and some snapshot all of it.
+run=(bash test/support/with-private-keyring.sh node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}")
+# The Electron e2e suite needs a display where Electron is installed; give it a virtual one.
+if [[ -z "${DISPLAY:-}" ]] && command -v xvfb-run >/dev/null; then run=(xvfb-run -a "${run[@]}"); fi
+exec "${run[@]}"

@@ -198,24 +198,36 @@ describe('adding accounts by signing in', () => {
     await page.close();
   });
 
-  test('a redirect whose state does not match is refused, and nothing is stored', async () => {
+  test('a redirect whose state does not match is refused, and cannot end the real sign-in', async () => {
     const home = await freshHome();
     const running = tokentray(oidc('si-state', '--login'), home, browser.env);
-    const redirect = new URL(
-      new URL(await browser.nextUrl()).searchParams.get('redirect_uri') ?? '',
-    );
+    const url = await browser.nextUrl();
+    const redirect = new URL(new URL(url).searchParams.get('redirect_uri') ?? '');
     assert.equal(
       (await fetch(new URL('/favicon.ico', redirect))).status,
       404,
       'other paths get 404',
     );
-    redirect.search = new URLSearchParams({ code: 'stolen', state: 'forged' }).toString();
-    const page = await fetch(redirect);
-    assert.equal(page.status, 400);
+    const forgeries: Record<string, string>[] = [
+      { code: 'stolen', state: 'forged' },
+      { code: 'stolen' },
+      { error: 'access_denied' },
+    ];
+    for (const forged of forgeries) {
+      redirect.search = new URLSearchParams(forged).toString();
+      const answer = await fetch(redirect);
+      assert.equal(answer.status, 400);
+      assert.match(await answer.text(), /state does not match/);
+    }
+    provider.resetCounts();
+    const page = await browser.newPage();
+    await signInAtProvider(page, url, { allow: true });
     const result = await running;
-    assert.match(result.stderr, /state did not match/);
-    await nothingStored(home, 'si-state', result);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /warning: Ignored a sign-in response whose state did not match/);
+    assert.equal(provider.counts().total, 1, 'only the real code was exchanged, once');
     await assert.rejects(fetch(redirect), 'the listener is closed once the flow ends');
+    await page.close();
   });
 
   test('a sign-in nobody finishes times out, closes its listener and stores nothing', async () => {

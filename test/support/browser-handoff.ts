@@ -37,9 +37,15 @@ export async function startBrowserHandoff(): Promise<BrowserHandoff> {
     env: { BROWSER: `${process.execPath} ${script}`, TOKENTRAY_TEST_HANDOFF: `${base}/open` },
     nextUrl: () => {
       const url = queued.shift();
-      return url === undefined
-        ? new Promise<string>((resolve) => waiting.push(resolve))
-        : Promise.resolve(url);
+      if (url !== undefined) return Promise.resolve(url);
+      // A CLI that fails before opening a browser must fail the test, not hang it.
+      return new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no URL was opened within 30 s')), 30_000);
+        waiting.push((next) => {
+          clearTimeout(timer);
+          resolve(next);
+        });
+      });
     },
     newPage: () => browser.newPage(),
     async close() {

@@ -21,6 +21,7 @@ export async function followSignIn(
       }
     },
     openDeviceUrl: options.openDeviceUrl,
+    onWarning: (message) => say(`tokentray: warning: ${message}`),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
   const { prompt } = session;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { AccessTokenRecord, Account, ClientAuthMethod } from '../../common/account.js';
 import type { RemoveOutcome } from '../../common/ipc-contract.js';
+import { TokenTrayError } from '../../common/errors.js';
 import { formatError } from '../../common/redact.js';
 import { withFileLock } from '../file-lock.js';
 import type { GrantOutcome } from '../oauth/token-response.js';
@@ -57,10 +58,23 @@ export async function provePastedToken(
   return withAccountLock(engine, account.name, async () => {
     if (engine.settings.account(account.name) !== undefined) throw accountExists(account.name);
     const outcome = await engine.client.refresh(account, clientSecret, refreshToken);
-    await writeNewAccount(engine, account, clientSecret, {
-      record: outcome.record,
-      refreshToken: outcome.rotatedRefreshToken ?? refreshToken,
-    });
+    try {
+      await writeNewAccount(engine, account, clientSecret, {
+        record: outcome.record,
+        refreshToken: outcome.rotatedRefreshToken ?? refreshToken,
+      });
+    } catch (err) {
+      if (outcome.rotatedRefreshToken === undefined) throw err;
+      // RFC 9700 §4.14.2: the pasted token is spent now, and its successor could not be kept.
+      throw new TokenTrayError(
+        'keychain_write_failed',
+        'The provider accepted the refresh token and replaced it with a new one, but the OS keychain would not store the new one, so nothing was kept.',
+        {
+          hint: 'The pasted refresh token is spent. Repair or unlock the keychain, then sign in again (--login or --device) for a new one.',
+          cause: err,
+        },
+      );
+    }
     return { account, token: outcome.record };
   });
 }

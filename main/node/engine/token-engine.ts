@@ -63,6 +63,8 @@ export class TokenEngine {
   private readonly listeners = new Set<StatusListener>();
   /** Keychain reads under way, shared so a crowd of callers costs one D-Bus round trip. */
   private readonly reading = new Map<string, Promise<AccessTokenRecord | undefined>>();
+  /** Which incarnation of each account the memories below belong to. */
+  private readonly createdAt = new Map<string, string>();
   /** Client secrets never change behind our back (a new secret means a new account). */
   private readonly secrets = new Map<string, string | undefined>();
 
@@ -303,6 +305,13 @@ export class TokenEngine {
 
   private requireUsable(name: string): Account {
     const account = this.settings.requireAccount(name);
+    // Removed and added again under the same name (by another process): what we remember of the
+    // old one (cached token, client secret) must not serve the new one.
+    const seen = this.createdAt.get(name);
+    if (seen !== account.createdAt) {
+      if (seen !== undefined) this.forget(name);
+      this.createdAt.set(name, account.createdAt);
+    }
     if (account.signInRequired !== undefined && !this.unsaved.has(name)) {
       throw signInRequiredError(name, account.signInRequired.reason);
     }

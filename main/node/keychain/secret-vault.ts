@@ -77,15 +77,15 @@ export class SecretVault {
         'write',
       );
     }
-    if (previous?.startsWith(MANIFEST))
-      await this.deleteChunks(backend, key, parseManifest(previous)?.generation);
+    if (previous?.startsWith(MANIFEST)) await this.deleteChunks(backend, key, previous);
   }
 
   async delete(name: string, kind: SecretKind): Promise<void> {
     const backend = await this.backend();
     const key = entryKey(name, kind);
+    const main = await call(() => backend.getPassword(this.service, key), 'read');
     await call(() => backend.deletePassword(this.service, key), 'delete');
-    await this.deleteChunks(backend, key);
+    if (main?.startsWith(MANIFEST)) await this.deleteChunks(backend, key, main);
   }
 
   /** Removes every entry of an account, chunks included. */
@@ -158,16 +158,16 @@ export class SecretVault {
     return value;
   }
 
-  private async deleteChunks(
-    backend: KeychainBackend,
-    key: string,
-    onlyGeneration?: string,
-  ): Promise<void> {
-    const prefix = onlyGeneration === undefined ? `${key}#` : `${key}#${onlyGeneration}.`;
-    const creds = await call(() => backend.findCredentials(this.service), 'read');
-    for (const { account } of creds) {
-      if (account.startsWith(prefix))
-        await call(() => backend.deletePassword(this.service, account), 'delete');
+  /**
+   * Deletes the parts a manifest names. Not by searching the service: keytar aborts the process
+   * when an entry another process deletes vanishes between its search and its read
+   * (atom/node-keytar#477).
+   */
+  private async deleteChunks(backend: KeychainBackend, key: string, main: string): Promise<void> {
+    const manifest = parseManifest(main);
+    for (let i = 0; manifest !== undefined && i < manifest.count; i++) {
+      const part = `${key}#${manifest.generation}.${i}`;
+      await call(() => backend.deletePassword(this.service, part), 'delete');
     }
   }
 }

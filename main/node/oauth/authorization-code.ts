@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi';
 import type { Account } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { checkEndpointUrl } from './endpoint-policy.js';
-import { classifyTokenError } from './oauth-errors.js';
+import { classifySignInError } from './oauth-errors.js';
 import type { TokenClient } from './token-client.js';
 import {
   authorizationServerOf,
@@ -82,7 +82,7 @@ export async function exchangeAuthorizationCode(
       oauth.processAuthorizationCodeResponse(as, client, r),
     );
   } catch (err) {
-    throw classifyTokenError(err, account.tokenEndpoint, tokens.time());
+    throw classifySignInError(err, account.tokenEndpoint, tokens.time());
   }
 }
 

@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi';
 import type { Account } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { checkEndpointUrl } from './endpoint-policy.js';
-import { classifyTokenError } from './oauth-errors.js';
+import { classifySignInError } from './oauth-errors.js';
 import type { TokenClient } from './token-client.js';
 import {
   authorizationServerOf,
@@ -66,7 +66,7 @@ export async function requestDeviceAuthorization(
       interval: Math.max(1, body.interval ?? 5),
     };
   } catch (err) {
-    throw classifyTokenError(err, account.deviceAuthorizationEndpoint, tokens.time());
+    throw classifySignInError(err, account.deviceAuthorizationEndpoint, tokens.time());
   }
 }
 
@@ -121,7 +121,7 @@ export async function pollForDeviceToken(
           });
         }
       }
-      const error = classifyTokenError(err, account.tokenEndpoint, tokens.time());
+      const error = classifySignInError(err, account.tokenEndpoint, tokens.time());
       if (error.code !== 'transient') throw error;
       backoff = Math.min(backoff * 2, 8);
     }

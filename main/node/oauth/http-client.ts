@@ -45,32 +45,41 @@ export function createOAuthFetch(limits: HttpLimits = DEFAULT_LIMITS): OAuthFetc
     keepAliveTimeout: 1_000,
   });
   return async (url, init) =>
-    errorsAsErrors(
+    withKnownQuirksUndone(
       (await undiciFetch(url, { ...(init as object), dispatcher })) as unknown as Response,
     );
 }
 
 /**
- * GitHub answers token-endpoint errors (authorization_pending, bad_verification_code, ...) with
- * HTTP 200, where RFC 6749 §5.2 and RFC 8628 §3.5 say 400. A 200 whose JSON body has an `error`
- * and no access_token is given back its 400, so it is read as the error it is.
+ * Undoes two well-known deviations from the RFCs, so each response reads as the standard says:
+ * - GitHub answers token-endpoint errors (authorization_pending, bad_verification_code, ...) with
+ *   HTTP 200, where RFC 6749 §5.2 and RFC 8628 §3.5 say 400: such a 200 gets its 400 back.
+ * - Google's device authorization response names `verification_url` what RFC 8628 §3.2 calls
+ *   `verification_uri`.
  */
-async function errorsAsErrors(response: Response): Promise<Response> {
+async function withKnownQuirksUndone(response: Response): Promise<Response> {
   if (response.status !== 200 || !(response.headers.get('content-type') ?? '').includes('json'))
     return response;
   const text = await response.text();
+  // The body is read and decoded now: its old length and encoding no longer describe it.
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  headers.delete('content-encoding');
+  const respond = (body: string, status = 200) => new Response(body, { status, headers });
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    body = undefined;
+    return respond(text);
   }
-  const isError =
-    typeof body === 'object' &&
-    body !== null &&
-    typeof (body as { error?: unknown }).error === 'string' &&
-    !('access_token' in body);
-  return new Response(text, { status: isError ? 400 : 200, headers: response.headers });
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return respond(text);
+  const fields = body as Record<string, unknown>;
+  if (typeof fields.verification_url === 'string' && fields.verification_uri === undefined) {
+    fields.verification_uri = fields.verification_url;
+    return respond(JSON.stringify(fields));
+  }
+  const isError = typeof fields.error === 'string' && !('access_token' in fields);
+  return respond(text, isError ? 400 : 200);
 }
 
 /** The per-request deadline handed to oauth4webapi, as a factory so each request gets its own. */

@@ -10,6 +10,38 @@ import { TokenTrayError } from '../../common/errors.js';
  * - anything that is not a token response is a bad response, and nothing from it is kept.
  * Messages are ours; a library error's cause can hold the response body, so it is never rendered.
  */
+/** invalid_grant (RFC 6749 §5.2), and GitHub's own name for a dead refresh token. */
+const DEAD_GRANT_ERRORS = new Set(['invalid_grant', 'bad_refresh_token']);
+
+/**
+ * Classifies a failure at the end of a sign-in (code exchange, device poll), where there is no
+ * account yet: a refused grant means this sign-in failed, not that an account needs another.
+ */
+export function classifySignInError(err: unknown, endpoint: string, now: number): TokenTrayError {
+  if (err instanceof oauth.ResponseBodyError) {
+    const said = err.error_description ? `${err.error}: ${err.error_description}` : err.error;
+    const short = said.slice(0, 200);
+    // Entra ID says authorization_declined where RFC 8628 §3.5 says access_denied.
+    if (err.error === 'access_denied' || err.error === 'authorization_declined') {
+      return new TokenTrayError('access_denied', `Sign-in was declined (${short}).`, {
+        hint: 'Nothing was stored. Run the sign-in again and allow access when the provider asks.',
+        oauthError: err.error,
+      });
+    }
+    if (DEAD_GRANT_ERRORS.has(err.error) || err.error === 'bad_verification_code') {
+      return new TokenTrayError(
+        'sign_in_failed',
+        `The provider refused to finish the sign-in (${short}).`,
+        {
+          hint: 'Nothing was stored. Start the sign-in again; if it repeats, check the client id and the redirect URI registered at the provider.',
+          oauthError: err.error,
+        },
+      );
+    }
+  }
+  return classifyTokenError(err, endpoint, now);
+}
+
 export function classifyTokenError(err: unknown, endpoint: string, now: number): TokenTrayError {
   if (err instanceof TokenTrayError) return err;
   const where = originOf(endpoint);
@@ -17,7 +49,7 @@ export function classifyTokenError(err: unknown, endpoint: string, now: number):
   if (err instanceof oauth.ResponseBodyError) {
     const said = err.error_description ? `${err.error}: ${err.error_description}` : err.error;
     const retryAfterMs = parseRetryAfter(err.response.headers.get('retry-after'), now);
-    if (err.error === 'invalid_grant') {
+    if (DEAD_GRANT_ERRORS.has(err.error)) {
       return new TokenTrayError(
         'sign_in_required',
         `${where} no longer accepts this account's refresh token (${said}).`,

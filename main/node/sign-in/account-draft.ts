@@ -6,6 +6,7 @@ import {
   type ClientAuthMethod,
 } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
+import { registerSecret } from '../../common/redact.js';
 import type { AddAccountRequest } from '../../common/ipc-contract.js';
 import type { TokenEngine } from '../engine/token-engine.js';
 import { checkEndpointUrl } from '../oauth/endpoint-policy.js';
@@ -60,6 +61,20 @@ export async function draftAccount(
   }
   const clientSecret =
     request.clientAuth === 'none' || request.clientSecret === '' ? undefined : request.clientSecret;
+  // Secrets typed into the app arrive here first: make sure no error or log can ever echo them.
+  if (clientSecret !== undefined) registerSecret(clientSecret);
+  if (request.refreshToken !== undefined && request.refreshToken !== '')
+    registerSecret(request.refreshToken.trim());
+  if (
+    clientSecret === undefined &&
+    (request.clientAuth === 'client_secret_basic' || request.clientAuth === 'client_secret_post')
+  ) {
+    throw new TokenTrayError(
+      'invalid_input',
+      `Client authentication ${request.clientAuth} needs the client secret.`,
+      { hint: 'Give the client secret, or choose "none" for a public client.' },
+    );
+  }
   if (clientSecret === undefined && preset.clientSecret === 'required') {
     throw new TokenTrayError('invalid_input', `${preset.title} needs the client secret.`, {
       hint: `Set TOKENTRAY_CLIENT_SECRET or type it at the prompt. ${preset.register}`,

@@ -26,7 +26,13 @@ const CALLBACK_PATH = '/callback';
  * "localhost", §8.3), on a port the OS picks, open only while the sign-in runs. It answers the
  * one expected path once; anything else gets a 404, and nothing it receives is logged.
  */
-export async function listenForRedirect(signal: AbortSignal): Promise<LoopbackRedirect> {
+export async function listenForRedirect(
+  signal: AbortSignal,
+  /** Whether a response belongs to this sign-in: its `state` is the one we sent. */
+  isOurs: (params: URLSearchParams) => boolean,
+  /** Told of a response refused for its state; the sign-in keeps waiting for the real one. */
+  onRefused: () => void,
+): Promise<LoopbackRedirect> {
   let deliver: ((arrival: RedirectArrival) => void) | undefined;
   let fail: ((reason: unknown) => void) | undefined;
   const arrival = new Promise<RedirectArrival>((resolve, reject) => {
@@ -38,6 +44,18 @@ export async function listenForRedirect(signal: AbortSignal): Promise<LoopbackRe
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method !== 'GET' || url.pathname !== CALLBACK_PATH || answered) {
       page(res, 404, 'Not here', 'This address only answers one TokenTray sign-in.');
+      return;
+    }
+    // A response without our state could come from anything that found the port (RFC 6749
+    // §10.12): refuse it, and keep waiting, so it can't end the user's real sign-in either.
+    if (!isOurs(url.searchParams)) {
+      page(
+        res,
+        400,
+        'Not this sign-in',
+        'This response does not belong to the sign-in TokenTray is waiting for (its state does not match), so it was ignored. Finish the sign-in in the tab TokenTray opened.',
+      );
+      onRefused();
       return;
     }
     answered = true;

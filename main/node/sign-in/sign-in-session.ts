@@ -32,10 +32,12 @@ export type SignInPrompt =
 export interface SignInDeps {
   /** Opens a URL in the user's browser: `BROWSER` or the OS default in the CLI, shell.openExternal in the app. */
   openUrl: (url: string) => Promise<void>;
-  /** How long a browser or device sign-in may wait for the user. Default 5 minutes. */
+  /** How long a sign-in may wait for the user: default 5 minutes in the browser, the code's life on a device. */
   timeoutMs?: number;
   /** For device flow: open the verification URL too (the CLI's --open). */
   openDeviceUrl?: boolean;
+  /** Things the user should know that do not end the sign-in. */
+  onWarning?: (message: string) => void;
 }
 
 export interface SignInSession {
@@ -119,8 +121,10 @@ async function interactive(
   store: (grant: GrantOutcome) => Promise<Account>,
 ): Promise<SignInSession> {
   const controller = new AbortController();
-  const timeoutMs = deps.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
-  const timer = setTimeout(() => controller.abort(timedOut(timeoutMs)), timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const timeOutIn = (ms: number) => {
+    timer = setTimeout(() => controller.abort(timedOut(ms)), ms);
+  };
   const { signal } = controller;
   const keep = async (grant: GrantOutcome): Promise<Account> => {
     // cancel() or the timeout may have come while the code was being exchanged.
@@ -140,8 +144,19 @@ async function interactive(
 
   try {
     if (method === 'browser') {
-      const redirect = await listenForRedirect(signal);
+      timeOutIn(deps.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS);
+      // The state is made with the request, which needs the listener's port: fill it in below.
+      const expected: { state?: string } = {};
+      const redirect = await listenForRedirect(
+        signal,
+        (params) => expected.state !== undefined && params.get('state') === expected.state,
+        () =>
+          deps.onWarning?.(
+            'Ignored a sign-in response whose state did not match ours (RFC 6749 §10.12); still waiting for yours.',
+          ),
+      );
       const pending = await buildAuthorizationRequest(account, redirect.redirectUri);
+      expected.state = pending.state;
       const done = finish(
         (async () => {
           try {
@@ -177,6 +192,9 @@ async function interactive(
     }
 
     const device = await requestDeviceAuthorization(engine.client, account, clientSecret);
+    // RFC 8628 §3.5: poll for as long as the code lives, unless told to give up sooner.
+    const lifeMs = Math.max(1_000, device.expiresAt - engine.clock.now());
+    timeOutIn(Math.min(deps.timeoutMs ?? lifeMs, lifeMs));
     const done = finish(
       pollForDeviceToken(engine.client, account, clientSecret, device, signal).then(keep),
     );
