@@ -62,6 +62,16 @@ export interface Account {
   lastError?: { at: string; code: string; message: string };
 }
 
+/** Where an account's authorization server takes requests, as far as it is known. */
+export type AccountEndpoints = Pick<
+  Account,
+  | 'issuer'
+  | 'tokenEndpoint'
+  | 'authorizationEndpoint'
+  | 'deviceAuthorizationEndpoint'
+  | 'revocationEndpoint'
+>;
+
 /** What each account reports to the UI and to `tokentray list`. */
 export type AccountStatus = 'fresh' | 'stale' | 'refreshing' | 'sign-in-required' | 'error';
 

@@ -396,37 +396,8 @@ describe('adding accounts by signing in', () => {
         ['add', 'x', '--provider', 'github', '--client-id', 'c', '--client-credentials'],
         /cannot be added by client credentials/,
       ],
-      [
-        [
-          'add',
-          'x',
-          '--provider',
-          'oidc',
-          '--issuer',
-          provider.issuer,
-          '--client-id',
-          'c',
-          '--login',
-          '--device',
-        ],
-        /Choose one of/,
-      ],
-      [
-        [
-          'add',
-          'x',
-          '--provider',
-          'oidc',
-          '--issuer',
-          provider.issuer,
-          '--client-id',
-          'c',
-          '--login',
-          '--timeout',
-          '0',
-        ],
-        /--timeout must be/,
-      ],
+      [oidc('x', '--login', '--device'), /Choose one of/],
+      [oidc('x', '--login', '--timeout', '0'), /--timeout must be/],
     ];
     provider.resetCounts();
     for (const [args, message] of cases) {

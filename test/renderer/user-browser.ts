@@ -14,13 +14,7 @@ export class UserBrowser {
 
   readonly openUrl = async (url: string): Promise<void> => {
     this.opened.push(url);
-    const context = await this.browser.newContext();
-    await context.route(
-      (target) => target.hostname !== '127.0.0.1',
-      (route) => route.abort(),
-    );
-    const page = await context.newPage();
-    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    const page = await this.visit(url);
     const waiter = this.waiting.shift();
     if (waiter === undefined) this.ready.push(page);
     else waiter(page);
@@ -33,7 +27,7 @@ export class UserBrowser {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  /** Opens a page the test itself navigates, as a user typing the URL. */
+  /** Opens a page the test itself navigates, as a user typing the URL. Only loopback loads. */
   async visit(url: string): Promise<Page> {
     const context = await this.browser.newContext();
     await context.route(

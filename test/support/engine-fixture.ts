@@ -1,10 +1,12 @@
 import Conf from 'conf';
+import { addAccount } from '../../main/node/engine/account-registry.js';
 import { TokenEngine, type TokenEngineDeps } from '../../main/node/engine/token-engine.js';
 import { loadKeytar, type KeychainBackend } from '../../main/node/keychain/keychain-backend.js';
 import { SecretVault } from '../../main/node/keychain/secret-vault.js';
 import { TokenClient } from '../../main/node/oauth/token-client.js';
 import type { SettingsData } from '../../main/node/settings/settings-schema.js';
 import { SettingsStore } from '../../main/node/settings/settings-store.js';
+import type { LocalProvider } from './local-provider.js';
 
 /** An engine as the CLI builds it (conf, keytar, undici), on a data folder and keychain service of the test's. */
 export function openEngine(
@@ -46,4 +48,29 @@ export class KeychainWithFailingWrites implements KeychainBackend {
   findCredentials(service: string) {
     return this.real.findCredentials(service);
   }
+}
+
+/**
+ * Adds an account of the provider's rotating client the way `tokentray add` does: a freshly
+ * minted refresh token, pasted and proven with one refresh.
+ */
+export async function addRotatingAccount(
+  engine: TokenEngine,
+  provider: LocalProvider,
+  name: string,
+  options: { label?: string; scopes?: string[]; mintScope?: string } = {},
+) {
+  const { clientId, clientSecret } = provider.clients.rotating;
+  return addAccount(engine, {
+    name,
+    ...(options.label === undefined ? {} : { label: options.label }),
+    tokenEndpoint: provider.tokenEndpoint,
+    clientId,
+    clientSecret,
+    scopes: options.scopes ?? ['openid'],
+    refreshToken: await provider.mintRefreshToken(
+      clientId,
+      options.mintScope === undefined ? {} : { scope: options.mintScope },
+    ),
+  });
 }

@@ -58,7 +58,7 @@ export class TokenClient {
     refreshToken: string,
   ): Promise<RefreshOutcome> {
     const endpoint = checkEndpointUrl(account.tokenEndpoint, 'token endpoint');
-    const as = this.serverOf(account, endpoint);
+    const as = authorizationServerOf(account);
     const client: oauth.Client = { client_id: account.clientId };
     const sentAt = this.now();
     let response: oauth.TokenEndpointResponse;
@@ -198,10 +198,6 @@ export class TokenClient {
     if (as.token_endpoint_auth_methods_supported !== undefined)
       found.authMethods = as.token_endpoint_auth_methods_supported;
     return found;
-  }
-
-  private serverOf(account: Account, endpoint: URL): oauth.AuthorizationServer {
-    return { issuer: account.issuer ?? endpoint.origin, token_endpoint: endpoint.href };
   }
 
   /** The current time, as this client counts it (tests pass a manual clock). */

@@ -1,5 +1,10 @@
 import * as oauth from 'oauth4webapi';
-import type { AccessTokenRecord, Account, ClientAuthMethod } from '../../common/account.js';
+import type {
+  AccessTokenRecord,
+  Account,
+  AccountEndpoints,
+  ClientAuthMethod,
+} from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { registerSecret } from '../../common/redact.js';
 
@@ -17,16 +22,7 @@ export interface GrantOutcome {
 }
 
 /** The authorization server as oauth4webapi wants it, from what the account knows. */
-export function authorizationServerOf(
-  account: Pick<
-    Account,
-    | 'issuer'
-    | 'tokenEndpoint'
-    | 'authorizationEndpoint'
-    | 'deviceAuthorizationEndpoint'
-    | 'revocationEndpoint'
-  >,
-): oauth.AuthorizationServer {
+export function authorizationServerOf(account: AccountEndpoints): oauth.AuthorizationServer {
   return {
     // Without a known issuer there is nothing to check an `iss` against; the endpoint's origin
     // stands in, and responses that carry an issuer are not trusted for it (see withoutIdToken).

@@ -3,6 +3,7 @@ import {
   PROVIDER_IDS,
   validateAccountName,
   type Account,
+  type AccountEndpoints,
   type ClientAuthMethod,
 } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
@@ -11,15 +12,6 @@ import type { AddAccountRequest } from '../../common/ipc-contract.js';
 import type { TokenEngine } from '../engine/token-engine.js';
 import { checkEndpointUrl } from '../oauth/endpoint-policy.js';
 import { PROVIDER_PRESETS, type FixedEndpoints, type ProviderPreset } from './provider-presets.js';
-
-type Endpoints = Pick<
-  Account,
-  | 'issuer'
-  | 'tokenEndpoint'
-  | 'authorizationEndpoint'
-  | 'deviceAuthorizationEndpoint'
-  | 'revocationEndpoint'
->;
 
 const TYPED_ENDPOINTS = [
   ['tokenEndpoint', 'token endpoint', '--token-endpoint'],
@@ -178,9 +170,9 @@ async function resolveEndpoints(
   engine: TokenEngine,
   preset: ProviderPreset,
   request: AddAccountRequest,
-): Promise<{ endpoints: Endpoints; authMethods?: string[] }> {
+): Promise<{ endpoints: AccountEndpoints; authMethods?: string[] }> {
   const typed = TYPED_ENDPOINTS.filter(([key]) => request[key] !== undefined);
-  let endpoints: Endpoints | undefined;
+  let endpoints: AccountEndpoints | undefined;
   let authMethods: string[] | undefined;
   const issuer = preset.issuer ?? request.issuer;
   if (issuer !== undefined) {
@@ -211,7 +203,7 @@ async function resolveEndpoints(
     });
   }
   return {
-    endpoints: merged as Endpoints,
+    endpoints: merged as AccountEndpoints,
     ...(authMethods === undefined ? {} : { authMethods }),
   };
 }

@@ -11,7 +11,7 @@ import {
 import { pollForDeviceToken, requestDeviceAuthorization } from '../oauth/device-authorization.js';
 import type { GrantOutcome } from '../oauth/token-response.js';
 import { draftAccount } from './account-draft.js';
-import { listenForRedirect } from './loopback-redirect.js';
+import { listenForRedirect, type LoopbackRedirect } from './loopback-redirect.js';
 
 export { providerViews } from './provider-presets.js';
 
@@ -158,28 +158,17 @@ async function interactive(
       const pending = await buildAuthorizationRequest(account, redirect.redirectUri);
       expected.state = pending.state;
       const done = finish(
-        (async () => {
-          try {
-            const arrival = await redirect.arrival;
-            try {
-              const grant = await exchangeAuthorizationCode(
-                engine.client,
-                account,
-                clientSecret,
-                pending,
-                arrival.url,
-              );
-              const stored = await keep(grant);
-              arrival.reply({ ok: true });
-              return stored;
-            } catch (err) {
-              arrival.reply({ ok: false, message: shortReason(err) });
-              throw err;
-            }
-          } finally {
-            redirect.close();
-          }
-        })(),
+        answerRedirect(redirect, async (callback) =>
+          keep(
+            await exchangeAuthorizationCode(
+              engine.client,
+              account,
+              clientSecret,
+              pending,
+              callback,
+            ),
+          ),
+        ),
       );
       void deps.openUrl(pending.authorizationUrl).catch(() => undefined);
       return {
@@ -221,6 +210,26 @@ async function interactive(
     clearTimeout(timer);
     controller.abort(err);
     throw err;
+  }
+}
+
+/** Waits for the browser's redirect, completes the sign-in with it, and tells the tab how it went. */
+async function answerRedirect(
+  redirect: LoopbackRedirect,
+  complete: (callback: URL) => Promise<Account>,
+): Promise<Account> {
+  try {
+    const arrival = await redirect.arrival;
+    try {
+      const stored = await complete(arrival.url);
+      arrival.reply({ ok: true });
+      return stored;
+    } catch (err) {
+      arrival.reply({ ok: false, message: shortReason(err) });
+      throw err;
+    }
+  } finally {
+    redirect.close();
   }
 }
 

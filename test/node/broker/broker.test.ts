@@ -6,12 +6,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AccountStatus } from '../../../main/common/account.js';
-import { addAccount } from '../../../main/node/engine/account-registry.js';
 import type { TokenEngine } from '../../../main/node/engine/token-engine.js';
 import { startBroker, type Broker } from '../../../main/node/broker/broker-server.js';
 import { MAX_LINE_BYTES } from '../../../main/node/broker/broker-protocol.js';
 import { tokentray, transcript } from '../../support/cli-runner.js';
-import { openEngine } from '../../support/engine-fixture.js';
+import { addRotatingAccount, openEngine } from '../../support/engine-fixture.js';
 import { isActive } from '../../support/introspect.js';
 import { startLocalProvider, type LocalProvider } from '../../support/local-provider.js';
 
@@ -40,14 +39,9 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
   };
 
   const add = async (target: TokenEngine, name: string) => {
-    const { clientId, clientSecret } = provider.clients.rotating;
-    const { token } = await addAccount(target, {
-      name,
-      tokenEndpoint: provider.tokenEndpoint,
-      clientId,
-      clientSecret,
+    const { token } = await addRotatingAccount(target, provider, name, {
       scopes: ['openid', 'offline_access'],
-      refreshToken: await provider.mintRefreshToken(clientId, { scope: 'openid offline_access' }),
+      mintScope: 'openid offline_access',
     });
     accessTokens.add(token.accessToken);
   };

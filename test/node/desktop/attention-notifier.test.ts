@@ -7,8 +7,7 @@ import {
   AttentionNotifier,
   DEFAULT_ATTENTION_POLICY,
 } from '../../../main/node/desktop/attention-notifier.js';
-import { addAccount } from '../../../main/node/engine/account-registry.js';
-import { openEngine } from '../../support/engine-fixture.js';
+import { addRotatingAccount, openEngine } from '../../support/engine-fixture.js';
 import { startLocalProvider, type LocalProvider } from '../../support/local-provider.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { FakeNotifier } from './fake-notifier.js';
@@ -133,16 +132,7 @@ describe('attention notifications from the real engine', () => {
 
   test('a grant revoked at the provider: one notification, however many attempts fail', async () => {
     const engine = openEngine(dir, 'TokenTray-test-attention');
-    const { clientId, clientSecret } = provider.clients.rotating;
-    const refreshToken = await provider.mintRefreshToken(clientId);
-    await addAccount(engine, {
-      name: 'revoked',
-      tokenEndpoint: provider.tokenEndpoint,
-      clientId,
-      clientSecret,
-      scopes: ['openid'],
-      refreshToken,
-    });
+    await addRotatingAccount(engine, provider, 'revoked');
     const current = await engine.vault.get('revoked', 'refresh_token');
     await provider.revokeGrantOf(current ?? '');
 

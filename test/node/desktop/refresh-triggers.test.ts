@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AccountStatus } from '../../../main/common/account.js';
 import { RefreshTriggers } from '../../../main/node/desktop/refresh-triggers.js';
-import { addAccount, removeAccount } from '../../../main/node/engine/account-registry.js';
+import { removeAccount } from '../../../main/node/engine/account-registry.js';
 import { BackgroundRefresher } from '../../../main/node/engine/background-refresher.js';
 import type { TokenEngine } from '../../../main/node/engine/token-engine.js';
 import { TokenClient } from '../../../main/node/oauth/token-client.js';
-import { openEngine } from '../../support/engine-fixture.js';
+import { addRotatingAccount, openEngine } from '../../support/engine-fixture.js';
 import { startLocalProvider, type LocalProvider } from '../../support/local-provider.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
@@ -59,15 +59,7 @@ describe('refresh triggers: sleep, network, and accounts changed by the CLI', ()
   }
 
   const add = async (engine: TokenEngine, name: string) => {
-    const { clientId, clientSecret } = provider.clients.rotating;
-    await addAccount(engine, {
-      name,
-      tokenEndpoint: provider.tokenEndpoint,
-      clientId,
-      clientSecret,
-      scopes: ['openid'],
-      refreshToken: await provider.mintRefreshToken(clientId),
-    });
+    await addRotatingAccount(engine, provider, name);
   };
 
   test('a token that expired while the machine slept is refreshed at once on wake', async () => {

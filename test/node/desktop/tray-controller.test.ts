@@ -6,9 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import type { TokenTrayError } from '../../../main/common/errors.js';
 import { ClipboardGuard } from '../../../main/node/desktop/clipboard-guard.js';
 import { FEEDBACK_MS, TrayController } from '../../../main/node/desktop/tray-controller.js';
-import { addAccount } from '../../../main/node/engine/account-registry.js';
 import type { TokenEngine } from '../../../main/node/engine/token-engine.js';
-import { openEngine } from '../../support/engine-fixture.js';
+import { addRotatingAccount, openEngine } from '../../support/engine-fixture.js';
 import { isActive } from '../../support/introspect.js';
 import { startLocalProvider, type LocalProvider } from '../../support/local-provider.js';
 import { ManualClock } from '../../support/manual-clock.js';
@@ -26,16 +25,7 @@ describe('tray controller, with the real engine and provider', () => {
   after(() => provider.close());
 
   const add = async (engine: TokenEngine, name: string, label = name) => {
-    const { clientId, clientSecret } = provider.clients.rotating;
-    await addAccount(engine, {
-      name,
-      label,
-      tokenEndpoint: provider.tokenEndpoint,
-      clientId,
-      clientSecret,
-      scopes: ['openid'],
-      refreshToken: await provider.mintRefreshToken(clientId),
-    });
+    await addRotatingAccount(engine, provider, name, { label });
   };
 
   async function setup(platform: NodeJS.Platform = 'darwin', engine?: TokenEngine) {

@@ -8,7 +8,11 @@ import { isTokenTrayError } from '../../../main/common/errors.js';
 import { addAccount } from '../../../main/node/engine/account-registry.js';
 import { BackgroundRefresher } from '../../../main/node/engine/background-refresher.js';
 import { loadKeytar } from '../../../main/node/keychain/keychain-backend.js';
-import { KeychainWithFailingWrites, openEngine } from '../../support/engine-fixture.js';
+import {
+  addRotatingAccount,
+  KeychainWithFailingWrites,
+  openEngine,
+} from '../../support/engine-fixture.js';
 import { isActive } from '../../support/introspect.js';
 import { startLocalProvider, type LocalProvider } from '../../support/local-provider.js';
 
@@ -24,17 +28,11 @@ describe('token engine against a rotating server', () => {
   });
   after(() => provider.close());
 
-  const addTo = async (engine: ReturnType<typeof openEngine>, name: string) => {
-    const { clientId, clientSecret } = provider.clients.rotating;
-    return addAccount(engine, {
-      name,
-      tokenEndpoint: provider.tokenEndpoint,
-      clientId,
-      clientSecret,
+  const addTo = (engine: ReturnType<typeof openEngine>, name: string) =>
+    addRotatingAccount(engine, provider, name, {
       scopes: ['openid', 'offline_access'],
-      refreshToken: await provider.mintRefreshToken(clientId, { scope: 'openid offline_access' }),
+      mintScope: 'openid offline_access',
     });
-  };
 
   test('1000 concurrent getToken calls on an expired account send exactly one request', async () => {
     const engine = openEngine(dir, SERVICE);
