@@ -13,10 +13,13 @@ import { formatToken } from './token-output.js';
  * fresh enough token cached in the keychain. Returns undefined whenever the full path must run:
  * no app and no usable cached token, or an error, which the full path then reports properly.
  */
-export async function fastToken(args: TokenArgs): Promise<string | undefined> {
-  const answer = await tokenFromApp(args);
+export async function fastToken(
+  args: TokenArgs,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
+  const answer = await tokenFromApp(args, env);
   if (answer !== undefined) return answer.ok ? formatToken(answer.value, args.format) : undefined;
-  return cachedToken(args);
+  return cachedToken(args, env);
 }
 
 let asked:
@@ -28,15 +31,16 @@ let asked:
  */
 export function tokenFromApp(
   args: TokenArgs,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<BrokerAnswer<AccessTokenRecord> | undefined> {
-  const key = `${args.name}\0${args.minTtl}`;
+  const key = `${resolveDataDir(env)}\0${keychainService(env)}\0${args.name}\0${args.minTtl}`;
   if (asked?.key !== key) {
     asked = {
       key,
-      answer: askBrokerForToken(resolveDataDir(), {
+      answer: askBrokerForToken(resolveDataDir(env), {
         name: args.name,
         minTtl: args.minTtl,
-        service: keychainService(),
+        service: keychainService(env),
       }),
     };
   }
@@ -44,11 +48,16 @@ export function tokenFromApp(
 }
 
 /** A token with at least `--min-ttl` left, straight from the keychain cache, or undefined. */
-export async function cachedToken(args: TokenArgs): Promise<string | undefined> {
+export async function cachedToken(
+  args: TokenArgs,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
   try {
-    const account = peekAccount(resolveDataDir(), args.name);
+    const account = peekAccount(resolveDataDir(env), args.name);
     if (account === undefined || account.signInRequired !== undefined) return undefined;
-    const record = await new SecretVault(loadKeytar, keychainService()).getAccessToken(args.name);
+    const record = await new SecretVault(loadKeytar, keychainService(env)).getAccessToken(
+      args.name,
+    );
     if (record === undefined || record.expiresAt - Date.now() < args.minTtl * 1000)
       return undefined;
     return formatToken(record, args.format);

@@ -1,5 +1,5 @@
 import { tokenFromApp } from '../cached-token.js';
-import { openCliEngine } from '../cli-context.js';
+import type { CliContext } from '../cli-context.js';
 import { parseTokenArgs } from '../token-args.js';
 import { formatToken } from '../token-output.js';
 
@@ -7,11 +7,11 @@ import { formatToken } from '../token-output.js';
  * `tokentray token <name>`, the full path. While the app runs it answers (and alone refreshes);
  * otherwise this process refreshes when the cached token will not do, under the account's lock.
  */
-export async function tokenCommand(args: string[]): Promise<void> {
+export async function tokenCommand(args: string[], context: CliContext): Promise<void> {
   const parsed = parseTokenArgs(args);
-  const answer = await tokenFromApp(parsed);
+  const answer = await tokenFromApp(parsed, context.env);
   if (answer?.ok === false) throw answer.error;
   const record =
-    answer?.value ?? (await openCliEngine().getToken(parsed.name, { minTtl: parsed.minTtl }));
-  process.stdout.write(formatToken(record, parsed.format));
+    answer?.value ?? (await context.engine().getToken(parsed.name, { minTtl: parsed.minTtl }));
+  context.stdout.write(formatToken(record, parsed.format));
 }
