@@ -30,7 +30,7 @@ let asked:
  * fast path gets an error answer, the full path reports that same answer instead of asking again.
  */
 export function tokenFromApp(
-  args: TokenArgs,
+  args: Pick<TokenArgs, 'name' | 'minTtl'>,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<BrokerAnswer<AccessTokenRecord> | undefined> {
   const key = `${resolveDataDir(env)}\0${keychainService(env)}\0${args.name}\0${args.minTtl}`;
@@ -45,6 +45,11 @@ export function tokenFromApp(
     };
   }
   return asked.answer;
+}
+
+/** Drops the remembered answer, so the next {@link tokenFromApp} asks the app again. */
+export function forgetAppAnswer(): void {
+  asked = undefined;
 }
 
 /** A token with at least `--min-ttl` left, straight from the keychain cache, or undefined. */

@@ -36,6 +36,8 @@ export interface CliContext {
   engine(): TokenEngine;
   /** Runs `handler` on Ctrl-C until the returned function is called. */
   onInterrupt(handler: () => void): () => void;
+  /** Runs `handler` on each `signal` until the returned function is called (exec passes them on). */
+  onSignal(signal: NodeJS.Signals, handler: () => void): () => void;
 }
 
 export interface CliContextOptions {
@@ -65,6 +67,10 @@ export function createCliContext(options: CliContextOptions = {}): CliContext {
     onInterrupt: (handler) => {
       process.once('SIGINT', handler);
       return () => process.off('SIGINT', handler);
+    },
+    onSignal: (signal, handler) => {
+      process.on(signal, handler);
+      return () => process.off(signal, handler);
     },
   };
   return context;

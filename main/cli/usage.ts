@@ -14,7 +14,11 @@ Usage:
                 [--auth-method client_secret_basic|client_secret_post|none]
       Secrets come from TOKENTRAY_CLIENT_SECRET and TOKENTRAY_REFRESH_TOKEN, or a hidden prompt.
       Browsers open with the command in BROWSER when it is set; the address is printed too.
-  tokentray token <name> [--format raw|header|json] [--min-ttl <seconds, default 60>]
+  tokentray token <name> [--format raw|header|json|exec-credential] [--min-ttl <seconds, default 60>]
+      exec-credential: a Kubernetes ExecCredential, for kubectl's exec credential plugin.
+  tokentray exec <name> [--env VAR]... [--min-ttl <seconds>] -- <command> [args...]
+      Runs the command with the token in TOKENTRAY_ACCESS_TOKEN (and GH_TOKEN/GITHUB_TOKEN for
+      GitHub, CLOUDSDK_AUTH_ACCESS_TOKEN/GOOGLE_OAUTH_ACCESS_TOKEN for Google, and each --env VAR).
   tokentray refresh <name>
   tokentray list [--json]
   tokentray remove <name> [--no-revoke]

@@ -1,5 +1,5 @@
 import { TokenTrayError } from '../../common/errors.js';
-import { askBrokerToRefresh } from '../../node/broker/broker-client.js';
+import { forceRefresh } from '../acquire-token.js';
 import type { CliContext } from '../cli-context.js';
 import { describeLifetime } from './describe-lifetime.js';
 
@@ -11,12 +11,7 @@ export async function refreshCommand(args: string[], context: CliContext): Promi
   const [name, extra] = args;
   if (name === undefined || extra !== undefined || name.startsWith('-'))
     throw new TokenTrayError('usage', 'Usage: tokentray refresh <name>');
-  const answer = await askBrokerToRefresh(context.dataDir, {
-    name,
-    service: context.keychainService,
-  });
-  if (answer?.ok === false) throw answer.error;
-  const expiresAt = answer?.value.expiresAt ?? (await context.engine().refresh(name)).expiresAt;
+  const expiresAt = await forceRefresh(context, name);
   context.stderr.write(
     `Refreshed "${name}". The new token is valid for ${describeLifetime(expiresAt - context.clock.now())}.\n`,
   );

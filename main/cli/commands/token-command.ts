@@ -1,4 +1,4 @@
-import { tokenFromApp } from '../cached-token.js';
+import { acquireToken } from '../acquire-token.js';
 import type { CliContext } from '../cli-context.js';
 import { parseTokenArgs } from '../token-args.js';
 import { formatToken } from '../token-output.js';
@@ -9,9 +9,5 @@ import { formatToken } from '../token-output.js';
  */
 export async function tokenCommand(args: string[], context: CliContext): Promise<void> {
   const parsed = parseTokenArgs(args);
-  const answer = await tokenFromApp(parsed, context.env);
-  if (answer?.ok === false) throw answer.error;
-  const record =
-    answer?.value ?? (await context.engine().getToken(parsed.name, { minTtl: parsed.minTtl }));
-  context.stdout.write(formatToken(record, parsed.format));
+  context.stdout.write(formatToken(await acquireToken(context, parsed), parsed.format));
 }

@@ -1,0 +1,67 @@
+import type { Account } from '../../main/common/account.js';
+import type { TokenEngine } from '../../main/node/engine/token-engine.js';
+import { CLI_PATH, freshHome, runNode, type CliResult } from './cli-runner.js';
+import { addRotatingAccount, openEngine } from './engine-fixture.js';
+import { startLocalProvider, type LocalProvider } from './local-provider.js';
+
+/**
+ * The setting shared by the hand-off tests (exec, git, kubectl, GCE, completion, info): a real
+ * rotating authorization server, a data folder and keychain service of the file's own, and
+ * accounts added the way `tokentray add` adds them. `cli` runs the built CLI in a new process on
+ * that folder and service, as git, kubectl and shells run it.
+ */
+export interface HandoffFixture {
+  provider: LocalProvider;
+  home: string;
+  service: string;
+  engine: TokenEngine;
+  /** The environment a CLI process gets: this fixture's folder and keychain, no secrets. */
+  env: NodeJS.ProcessEnv;
+  addAccount(
+    name: string,
+    options?: { scopes?: string[]; preset?: Account['provider'] },
+  ): Promise<void>;
+  cli(args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult>;
+  close(): Promise<void>;
+}
+
+export async function startHandoffFixture(service: string): Promise<HandoffFixture> {
+  const provider = await startLocalProvider();
+  const home = await freshHome();
+  const engine = openEngine(home, service);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TOKENTRAY_HOME: home,
+    TOKENTRAY_KEYCHAIN_SERVICE: service,
+  };
+  delete env.TOKENTRAY_CLIENT_SECRET;
+  delete env.TOKENTRAY_REFRESH_TOKEN;
+  return {
+    provider,
+    home,
+    service,
+    engine,
+    env,
+    async addAccount(name, options = {}) {
+      const scopes = options.scopes ?? ['openid', 'offline_access', 'profile'];
+      await addRotatingAccount(engine, provider, name, { scopes, mintScope: scopes.join(' ') });
+      if (options.preset !== undefined) {
+        // The presets' endpoints are the real providers'; this keeps the local server's endpoint
+        // and marks the account as the preset, which is all the hand-offs read.
+        const preset = options.preset;
+        await engine.settings.patchAccount(name, (account) => {
+          account.provider = preset;
+        });
+      }
+    },
+    async cli(args, extra = {}) {
+      const { code, stdout, stderr } = await runNode([CLI_PATH, ...args], { ...env, ...extra });
+      return { code, stdout, stderr };
+    },
+    async close() {
+      for (const account of engine.settings.accounts())
+        await engine.vault.deleteAccount(account.name);
+      await provider.close();
+    },
+  };
+}
