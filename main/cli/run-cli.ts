@@ -2,6 +2,7 @@ import { EXIT, TokenTrayError, asTokenTrayError } from '../common/errors.js';
 import { formatError } from '../common/redact.js';
 import { addCommand } from './commands/add-command.js';
 import { execCommand } from './commands/exec-command.js';
+import { gitCredentialCommand } from './commands/git-credential-command.js';
 import { listCommand } from './commands/list-command.js';
 import { refreshCommand } from './commands/refresh-command.js';
 import { removeCommand } from './commands/remove-command.js';
@@ -22,6 +23,7 @@ const commands: Record<string, Command> = {
   list: listCommand,
   remove: removeCommand,
   exec: execCommand,
+  'git-credential': gitCredentialCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code. Errors end here, rendered once, redacted. */

@@ -19,6 +19,10 @@ Usage:
   tokentray exec <name> [--env VAR]... [--min-ttl <seconds>] -- <command> [args...]
       Runs the command with the token in TOKENTRAY_ACCESS_TOKEN (and GH_TOKEN/GITHUB_TOKEN for
       GitHub, CLOUDSDK_AUTH_ACCESS_TOKEN/GOOGLE_OAUTH_ACCESS_TOKEN for Google, and each --env VAR).
+  tokentray git-credential <name> [--host <host[:port]>] [--username <name>] <get|store|erase>
+      A git credential helper; github.com is the host of GitHub accounts.
+  tokentray git-credential setup <name> [--host <host[:port]>] [--global|--local]
+      Adds the helper to git's global (or the repository's) config.
   tokentray refresh <name>
   tokentray list [--json]
   tokentray remove <name> [--no-revoke]

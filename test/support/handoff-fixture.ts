@@ -1,6 +1,7 @@
 import type { Account } from '../../main/common/account.js';
 import type { TokenEngine } from '../../main/node/engine/token-engine.js';
-import { CLI_PATH, freshHome, runNode, type CliResult } from './cli-runner.js';
+import { spawn } from 'node:child_process';
+import { CLI_PATH, freshHome, type CliResult } from './cli-runner.js';
 import { addRotatingAccount, openEngine } from './engine-fixture.js';
 import { startLocalProvider, type LocalProvider } from './local-provider.js';
 
@@ -21,7 +22,8 @@ export interface HandoffFixture {
     name: string,
     options?: { scopes?: string[]; preset?: Account['provider'] },
   ): Promise<void>;
-  cli(args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult>;
+  /** Runs the built CLI with `input` on its stdin (closed at once when there is none). */
+  cli(args: string[], env?: NodeJS.ProcessEnv, input?: string): Promise<CliResult>;
   close(): Promise<void>;
 }
 
@@ -54,14 +56,24 @@ export async function startHandoffFixture(service: string): Promise<HandoffFixtu
         });
       }
     },
-    async cli(args, extra = {}) {
-      const { code, stdout, stderr } = await runNode([CLI_PATH, ...args], { ...env, ...extra });
-      return { code, stdout, stderr };
-    },
+    cli: (args, extra = {}, input = '') => runCli(args, { ...env, ...extra }, input),
     async close() {
       for (const account of engine.settings.accounts())
         await engine.vault.deleteAccount(account.name);
       await provider.close();
     },
   };
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv, input: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_PATH, ...args], { env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(input);
+  });
 }
