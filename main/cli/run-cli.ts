@@ -6,6 +6,7 @@ import { gitCredentialCommand } from './commands/git-credential-command.js';
 import { listCommand } from './commands/list-command.js';
 import { refreshCommand } from './commands/refresh-command.js';
 import { removeCommand } from './commands/remove-command.js';
+import { serveCommand } from './commands/serve-command.js';
 import { tokenCommand } from './commands/token-command.js';
 import { createCliContext, type CliContext } from './cli-context.js';
 import { USAGE } from './usage.js';
@@ -24,6 +25,7 @@ const commands: Record<string, Command> = {
   remove: removeCommand,
   exec: execCommand,
   'git-credential': gitCredentialCommand,
+  serve: serveCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code. Errors end here, rendered once, redacted. */

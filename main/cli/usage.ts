@@ -23,6 +23,9 @@ Usage:
       A git credential helper; github.com is the host of GitHub accounts.
   tokentray git-credential setup <name> [--host <host[:port]>] [--global|--local]
       Adds the helper to git's global (or the repository's) config.
+  tokentray serve <name> --gce [--port <port, 0 = any>] [--project <id>] [--email <email>]
+      A Compute Engine metadata endpoint on 127.0.0.1 for Google's client libraries; prints
+      GCE_METADATA_HOST=... lines to export. Every token handed out is logged (never the token).
   tokentray refresh <name>
   tokentray list [--json]
   tokentray remove <name> [--no-revoke]
