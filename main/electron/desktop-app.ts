@@ -15,6 +15,7 @@ import { SettingsWatch } from '../node/desktop/settings-watch.js';
 import { trayIsVisible } from '../node/desktop/tray-availability.js';
 import { TrayController } from '../node/desktop/tray-controller.js';
 import { BackgroundRefresher } from '../node/engine/background-refresher.js';
+import { startConfiguredGce } from '../node/handoff/app-gce.js';
 import { TokenEngine } from '../node/engine/token-engine.js';
 import { loadKeytar } from '../node/keychain/keychain-backend.js';
 import { SecretVault, keychainService } from '../node/keychain/secret-vault.js';
@@ -68,6 +69,10 @@ export async function startDesktop(): Promise<RunningDesktop> {
     console.warn(`TokenTray: the CLI broker did not start: ${formatError(err)}`);
     return undefined;
   });
+  // The GCE metadata endpoint, when the settings name an account for it (README: serve --gce).
+  const gce = await startConfiguredGce(engine, dataDir, systemClock, (message) =>
+    console.warn(`TokenTray: ${message}`),
+  );
 
   const windows = new Windows(join(app.getAppPath(), 'dist'));
   const showAccounts = (): void => void windows.show('accounts');
@@ -188,6 +193,7 @@ export async function startDesktop(): Promise<RunningDesktop> {
       await guard.flush().catch(() => undefined);
       guard.dispose();
       await broker?.close();
+      await gce?.close();
       tray.destroy();
     },
   };

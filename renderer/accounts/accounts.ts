@@ -5,6 +5,7 @@ import { Notices } from '../shared/notices.js';
 import { followSignIn } from '../shared/sign-in-panel.js';
 import { whileVisible } from '../shared/time-left.js';
 import { AccountRow, type RowActions } from './account-row.js';
+import { showHandOffs } from './hand-offs.js';
 
 const list = byId<HTMLUListElement>('accounts');
 const empty = byId<HTMLElement>('empty');
@@ -90,6 +91,7 @@ function show(accounts: AccountView[]): void {
 }
 
 async function reload(): Promise<void> {
+  void showHandOffs();
   const result = await api.listAccounts();
   if (result.ok) show(result.value);
   else notices.error(result.error);
@@ -102,7 +104,10 @@ async function openSettings(): Promise<void> {
 
 byId('add-account').addEventListener('click', () => void openSettings());
 byId('open-settings').addEventListener('click', () => void openSettings());
-api.onAccountsChanged(show);
+api.onAccountsChanged((accounts) => {
+  show(accounts);
+  void showHandOffs();
+});
 whileVisible(() => {
   const now = Date.now();
   for (const row of rows.values()) row.tick(now);

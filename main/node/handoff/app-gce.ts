@@ -1,0 +1,40 @@
+import type { Clock } from '../../common/clock.js';
+import { formatError } from '../../common/redact.js';
+import type { TokenEngine } from '../engine/token-engine.js';
+import type { MetadataServer } from './gce-metadata-server.js';
+import { GCE_MIN_TTL_SECONDS, serveAccountAsGce } from './serve-gce.js';
+
+/**
+ * The app's side of `serve --gce`: when the `gceMetadata` option names an account, serve it on its
+ * fixed port for as long as the app runs, from the app's own engine. Read at start: changing the
+ * option takes effect at the next start. A failure is reported through `warn` and serves nothing.
+ */
+export async function startConfiguredGce(
+  engine: TokenEngine,
+  dataDir: string,
+  clock: Clock,
+  warn: (message: string) => void,
+): Promise<MetadataServer | undefined> {
+  const option = engine.settings.options().gceMetadata;
+  if (option === undefined) return undefined;
+  const account = engine.settings.account(option.account);
+  if (account === undefined) {
+    warn(`the GCE metadata endpoint names the account "${option.account}", which does not exist.`);
+    return undefined;
+  }
+  try {
+    return await serveAccountAsGce({
+      dataDir,
+      account,
+      port: option.port,
+      getToken: () => engine.getToken(account.name, { minTtl: GCE_MIN_TTL_SECONDS }),
+      clock,
+      ...(option.email === undefined ? {} : { email: option.email }),
+      ...(option.projectId === undefined ? {} : { projectId: option.projectId }),
+    });
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? formatError(err);
+    warn(`the GCE metadata endpoint could not listen on 127.0.0.1:${option.port} (${reason}).`);
+    return undefined;
+  }
+}
