@@ -1,6 +1,7 @@
 import { EXIT, TokenTrayError, asTokenTrayError } from '../common/errors.js';
 import { formatError } from '../common/redact.js';
 import { addCommand } from './commands/add-command.js';
+import { completeCommand, completionCommand } from './commands/completion-command.js';
 import { execCommand } from './commands/exec-command.js';
 import { gitCredentialCommand } from './commands/git-credential-command.js';
 import { listCommand } from './commands/list-command.js';
@@ -26,6 +27,8 @@ const commands: Record<string, Command> = {
   exec: execCommand,
   'git-credential': gitCredentialCommand,
   serve: serveCommand,
+  completion: completionCommand,
+  __complete: completeCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code. Errors end here, rendered once, redacted. */

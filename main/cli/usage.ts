@@ -26,6 +26,8 @@ Usage:
   tokentray serve <name> --gce [--port <port, 0 = any>] [--project <id>] [--email <email>]
       A Compute Engine metadata endpoint on 127.0.0.1 for Google's client libraries; prints
       GCE_METADATA_HOST=... lines to export. Every token handed out is logged (never the token).
+  tokentray completion bash|zsh|fish
+      Prints the shell completion script (commands, flags, account names).
   tokentray refresh <name>
   tokentray list [--json]
   tokentray remove <name> [--no-revoke]
