@@ -4,6 +4,7 @@ import { addCommand } from './commands/add-command.js';
 import { completeCommand, completionCommand } from './commands/completion-command.js';
 import { execCommand } from './commands/exec-command.js';
 import { gitCredentialCommand } from './commands/git-credential-command.js';
+import { infoCommand } from './commands/info-command.js';
 import { listCommand } from './commands/list-command.js';
 import { refreshCommand } from './commands/refresh-command.js';
 import { removeCommand } from './commands/remove-command.js';
@@ -27,6 +28,7 @@ const commands: Record<string, Command> = {
   exec: execCommand,
   'git-credential': gitCredentialCommand,
   serve: serveCommand,
+  info: infoCommand,
   completion: completionCommand,
   __complete: completeCommand,
 };

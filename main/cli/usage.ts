@@ -30,6 +30,8 @@ Usage:
       Prints the shell completion script (commands, flags, account names).
   tokentray refresh <name>
   tokentray list [--json]
+  tokentray info <name> [--json]
+      The account, its token's expiry, scopes and JWT claims, rotation, provider warnings; no secret.
   tokentray remove <name> [--no-revoke]
       Revokes the grant at the provider (RFC 7009) when it can, then deletes everything local.
 

@@ -1,0 +1,114 @@
+import { parseArgs } from 'node:util';
+import type { AccessTokenRecord, Account, AccountStatusReport } from '../../common/account.js';
+import { TokenTrayError } from '../../common/errors.js';
+import { decodeJwt } from '../../common/jwt-claims.js';
+import { providerPolicy } from '../../common/provider-policy.js';
+import type { CliContext } from '../cli-context.js';
+
+/**
+ * `tokentray info <name> [--json]`: what is known about an account and its current token, for a
+ * person debugging a 401. It prints no secret: not the token (a JWT's header and claims, never
+ * its signature), not the refresh token, not the client secret. It never refreshes.
+ */
+export async function infoCommand(args: string[], context: CliContext): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false } },
+  });
+  const [name, extra] = positionals;
+  if (name === undefined || extra !== undefined) {
+    throw new TokenTrayError('usage', 'Usage: tokentray info <name> [--json]');
+  }
+  const engine = context.engine();
+  const account = engine.settings.requireAccount(name);
+  const status = await engine.status(name);
+  const record = await engine.vault.getAccessToken(name);
+  const info = describe(account, status, record);
+  context.stdout.write(values.json ? `${JSON.stringify(info, null, 2)}\n` : text(info));
+}
+
+type Info = ReturnType<typeof describe>;
+
+function describe(
+  account: Account,
+  status: AccountStatusReport,
+  record: AccessTokenRecord | undefined,
+) {
+  const policy = providerPolicy(account);
+  const refreshGrant = (account.grant ?? 'refresh_token') === 'refresh_token';
+  const lastRefreshAt = record === undefined ? null : new Date(record.issuedAt).toISOString();
+  return {
+    account: {
+      name: account.name,
+      label: account.label,
+      provider: account.provider ?? 'custom',
+      grant: account.grant ?? 'refresh_token',
+      who: account.who ?? null,
+      issuer: account.issuer ?? null,
+      tokenEndpoint: account.tokenEndpoint,
+      clientId: account.clientId,
+      clientAuth: account.clientAuth,
+      scopesRequested: account.scopes,
+      createdAt: account.createdAt,
+      signInRequired: account.signInRequired ?? null,
+      lastError: account.lastError ?? null,
+    },
+    status: status.status,
+    token:
+      record === undefined
+        ? null
+        : {
+            type: record.tokenType,
+            issuedAt: new Date(record.issuedAt).toISOString(),
+            expiresAt: new Date(record.expiresAt).toISOString(),
+            scopes: record.scope?.split(' ').filter((s) => s !== '') ?? null,
+            jwt: decodeJwt(record.accessToken) ?? null,
+          },
+    refreshToken: refreshGrant
+      ? {
+          rotation: policy.rotation,
+          /** When the stored refresh token was last presented; with rotation, when it was replaced. */
+          lastUsedAt: lastRefreshAt,
+          rotatedAt: policy.rotation === 'rotates' ? lastRefreshAt : null,
+        }
+      : null,
+    warnings: policy.warnings,
+  };
+}
+
+function text(info: Info): string {
+  const a = info.account;
+  const lines = [
+    `${a.label} (${a.name})`,
+    `  provider:     ${a.provider}${a.who === null ? '' : `, signed in as ${a.who}`}`,
+    `  grant:        ${a.grant}, client ${a.clientId} (${a.clientAuth})`,
+    `  token URL:    ${a.tokenEndpoint}`,
+    `  status:       ${info.status}${a.signInRequired === null ? '' : ` (${a.signInRequired.reason})`}`,
+  ];
+  if (a.lastError !== null) lines.push(`  last error:   ${a.lastError.at} ${a.lastError.message}`);
+  if (info.token === null) {
+    lines.push('  token:        none cached');
+  } else {
+    const t = info.token;
+    lines.push(`  token:        ${t.type}, issued ${t.issuedAt}, expires ${t.expiresAt}`);
+    lines.push(`  scopes:       ${t.scopes?.join(' ') ?? '(not stated by the server)'}`);
+    if (t.jwt !== null) {
+      lines.push(`  JWT header:   ${JSON.stringify(t.jwt.header)}`);
+      lines.push(
+        `  JWT claims:   ${JSON.stringify(t.jwt.payload, null, 2).replace(/\n/g, '\n  ')}`,
+      );
+    }
+  }
+  const r = info.refreshToken;
+  if (r !== null) {
+    const when = r.lastUsedAt ?? 'not yet';
+    lines.push(
+      r.rotation === 'rotates'
+        ? `  refresh:      rotates; last rotated ${when}`
+        : `  refresh:      ${r.rotation === 'unknown' ? 'rotation unknown' : 'does not rotate'}; last used ${when}`,
+    );
+  }
+  for (const warning of info.warnings) lines.push(`  warning:      ${warning}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import { createCliContext } from '../../main/cli/cli-context.js';
+import { runCli } from '../../main/cli/run-cli.js';
+import { startHandoffFixture, type HandoffFixture } from '../support/handoff-fixture.js';
+
+// `tokentray info`, run in-process on the CLI context with the fixture's folder and keychain.
+describe('tokentray info', { timeout: 120_000 }, () => {
+  let f: HandoffFixture;
+  before(async () => {
+    f = await startHandoffFixture('TokenTray-test-info');
+    await f.addAccount('work', { scopes: ['openid', 'offline_access', 'profile'] });
+    await f.addAccount('gh', { preset: 'github' });
+  });
+  after(() => f.close());
+
+  async function info(args: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const context = createCliContext({
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+      stdin: Readable.from([]),
+      env: { TOKENTRAY_HOME: f.home, TOKENTRAY_KEYCHAIN_SERVICE: f.service },
+    });
+    const code = await runCli(['info', ...args], context);
+    return { code, stdout, stderr };
+  }
+
+  /** Everything secret this account has: the access token, the refresh token, the client secret. */
+  async function secretsOf(name: string): Promise<string[]> {
+    const record = await f.engine.vault.getAccessToken(name);
+    const secrets = [
+      record?.accessToken,
+      await f.engine.vault.get(name, 'refresh_token'),
+      await f.engine.vault.get(name, 'client_secret'),
+    ].filter((s): s is string => s !== undefined);
+    assert.ok(secrets.length >= 3, 'there are secrets to look for');
+    return secrets;
+  }
+
+  test('--json parses, shows the account, the token’s expiry and scopes, and no secret', async () => {
+    const r = await info(['work', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const parsed = JSON.parse(r.stdout) as {
+      account: { name: string; tokenEndpoint: string; scopesRequested: string[] };
+      status: string;
+      token: { expiresAt: string; scopes: string[]; jwt: unknown };
+      refreshToken: { lastUsedAt: string };
+      warnings: string[];
+    };
+    assert.equal(parsed.account.name, 'work');
+    assert.equal(parsed.account.tokenEndpoint, f.provider.tokenEndpoint);
+    assert.equal(parsed.status, 'fresh');
+    assert.ok(Date.parse(parsed.token.expiresAt) > Date.now());
+    assert.ok(parsed.token.scopes.includes('profile'));
+    assert.equal(parsed.token.jwt, null, 'oidc-provider’s opaque token has no claims to show');
+    assert.ok(Date.parse(parsed.refreshToken.lastUsedAt) <= Date.now());
+    for (const secret of await secretsOf('work')) assert.ok(!r.stdout.includes(secret));
+    const plain = await info(['work']);
+    assert.match(plain.stdout, /status: +fresh/);
+    for (const secret of await secretsOf('work')) assert.ok(!plain.stdout.includes(secret));
+  });
+
+  test('a JWT access token shows its header and claims, never its signature or the token', async () => {
+    // The server's token replaced by a JWT, as an Entra ID or Auth0 token would be.
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const signingInput = `${b64({ alg: 'EdDSA', typ: 'at+jwt', kid: 'k1' })}.${b64({ sub: 'user-1', aud: 'api://x', scp: 'read write', exp: 2_000_000_000 })}`;
+    const signature = sign(null, Buffer.from(signingInput), privateKey).toString('base64url');
+    const jwt = `${signingInput}.${signature}`;
+    const record = await f.engine.vault.getAccessToken('work');
+    assert.ok(record !== undefined);
+    await f.engine.vault.setAccessToken('work', { ...record, accessToken: jwt });
+    const r = await info(['work', '--json']);
+    const parsed = JSON.parse(r.stdout) as { token: { jwt: { header: object; payload: object } } };
+    assert.deepEqual(parsed.token.jwt.header, { alg: 'EdDSA', typ: 'at+jwt', kid: 'k1' });
+    assert.deepEqual(parsed.token.jwt.payload, {
+      sub: 'user-1',
+      aud: 'api://x',
+      scp: 'read write',
+      exp: 2_000_000_000,
+    });
+    for (const out of [r.stdout, (await info(['work'])).stdout]) {
+      assert.ok(!out.includes(signature), 'no signature');
+      assert.ok(!out.includes(signingInput), 'not the token, nor its signed part');
+    }
+    await f.engine.vault.setAccessToken('work', record);
+  });
+
+  test('provider-policy warnings: a GitHub refresh kills the previous token', async () => {
+    const parsed = JSON.parse((await info(['gh', '--json'])).stdout) as {
+      warnings: string[];
+      refreshToken: { rotation: string; rotatedAt: string | null };
+    };
+    assert.ok(
+      parsed.warnings.some((w) => /GitHub: each refresh revokes the previous access token/.test(w)),
+    );
+    assert.equal(parsed.refreshToken.rotation, 'rotates');
+    assert.ok(parsed.refreshToken.rotatedAt !== null);
+    for (const secret of await secretsOf('gh')) assert.ok(!JSON.stringify(parsed).includes(secret));
+  });
+
+  test('an unknown account exits 3', async () => {
+    const r = await info(['nobody']);
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /nobody/);
+  });
+});
