@@ -25,6 +25,15 @@ const pythonGoogleAuth = (() => {
   }
 })();
 
+function has(command: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -64,7 +73,18 @@ describe('tokentray serve --gce', { timeout: 120_000 }, () => {
     await f.addAccount('gcp', { scopes: ['openid', 'offline_access', 'profile'] });
     serve = spawn(
       process.execPath,
-      [CLI_PATH, 'serve', 'gcp', '--gce', '--port', '0', '--project', 'tokentray-test'],
+      [
+        CLI_PATH,
+        'serve',
+        'gcp',
+        '--gce',
+        '--port',
+        '0',
+        '--project',
+        'tokentray-test',
+        '--project-number',
+        '123456789012',
+      ],
       { env: f.env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
@@ -137,6 +157,30 @@ describe('tokentray serve --gce', { timeout: 120_000 }, () => {
       assert.equal(got.project, 'tokentray-test');
       assert.match(got.email, /placeholder/);
       assert.ok(await isActive(f.provider, got.token));
+    },
+  );
+
+  test(
+    'gcloud takes its token from the endpoint (GCE_METADATA_ROOT)',
+    { skip: !has('gcloud') && 'SKIPPED: gcloud is not installed' },
+    async () => {
+      const config = join(f.home, 'gcloud');
+      const { stdout } = await run(
+        'gcloud',
+        ['auth', 'print-access-token', '--quiet', '--verbosity=error'],
+        {
+          env: {
+            PATH: process.env.PATH,
+            HOME: f.home,
+            CLOUDSDK_CONFIG: config,
+            GCE_METADATA_ROOT: host,
+            GCE_METADATA_HOST: host,
+            GCE_METADATA_IP: host,
+          },
+          timeout: 90_000,
+        },
+      );
+      assert.ok(await isActive(f.provider, stdout.trim()), 'gcloud printed a live token');
     },
   );
 

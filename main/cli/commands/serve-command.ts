@@ -6,7 +6,7 @@ import type { CliContext } from '../cli-context.js';
 import { parseMinTtl } from '../token-args.js';
 
 const USAGE =
-  'Usage: tokentray serve <name> --gce [--port <port, 0 = any>] [--project <id>] [--email <email>]';
+  'Usage: tokentray serve <name> --gce [--port <port, 0 = any>] [--project <id>] [--project-number <n>] [--email <email>]';
 
 /**
  * `tokentray serve <name> --gce`: a Compute Engine metadata endpoint on 127.0.0.1 in the
@@ -21,6 +21,7 @@ export async function serveCommand(args: string[], context: CliContext): Promise
       gce: { type: 'boolean', default: false },
       port: { type: 'string', default: '0' },
       project: { type: 'string' },
+      'project-number': { type: 'string' },
       email: { type: 'string' },
       'min-ttl': { type: 'string', default: String(GCE_MIN_TTL_SECONDS) },
     },
@@ -38,6 +39,10 @@ export async function serveCommand(args: string[], context: CliContext): Promise
       `--port must be 0 to 65535, not "${values.port.slice(0, 20)}".`,
     );
   }
+  const projectNumber = values['project-number'];
+  if (projectNumber !== undefined && !/^\d{1,20}$/.test(projectNumber)) {
+    throw new TokenTrayError('usage', '--project-number must be the project’s number (digits).');
+  }
   const minTtl = parseMinTtl(values['min-ttl']);
   // The account must exist and hand out a token now, or nothing is served.
   await acquireToken(context, { name, minTtl });
@@ -52,6 +57,7 @@ export async function serveCommand(args: string[], context: CliContext): Promise
       clock: context.clock,
       ...(values.email === undefined ? {} : { email: values.email }),
       ...(values.project === undefined ? {} : { projectId: values.project }),
+      ...(projectNumber === undefined ? {} : { projectNumber }),
     });
   } catch (err) {
     throw new TokenTrayError(

@@ -31,6 +31,7 @@ export async function startConfiguredGce(
       clock,
       ...(option.email === undefined ? {} : { email: option.email }),
       ...(option.projectId === undefined ? {} : { projectId: option.projectId }),
+      ...(option.projectNumber === undefined ? {} : { projectNumber: option.projectNumber }),
     });
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? formatError(err);

@@ -9,6 +9,8 @@ export interface MetadataIdentity {
   email: string;
   scopes: string[];
   projectId?: string;
+  /** gcloud decides it is on Compute Engine by reading this number. */
+  projectNumber?: string;
 }
 
 export interface MetadataServerOptions {
@@ -103,6 +105,9 @@ async function answer(
   }
   if (path === `${ROOT}/project/project-id` && identity.projectId !== undefined) {
     return send(res, 200, 'text', identity.projectId);
+  }
+  if (path === `${ROOT}/project/numeric-project-id` && identity.projectNumber !== undefined) {
+    return send(res, 200, 'text', identity.projectNumber);
   }
   const account = serviceAccountPath(path, identity.email);
   if (account === undefined) return send(res, 404, 'text', 'Not found.\n');

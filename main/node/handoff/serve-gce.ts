@@ -14,6 +14,7 @@ export interface GceServeOptions {
   port: number;
   email?: string;
   projectId?: string;
+  projectNumber?: string;
   getToken(): Promise<AccessTokenRecord>;
   clock: Clock;
 }
@@ -45,12 +46,13 @@ export function serveAccountAsGce(options: GceServeOptions): Promise<MetadataSer
 
 export function gceIdentity(
   account: Account,
-  options: { email?: string; projectId?: string },
+  options: { email?: string; projectId?: string; projectNumber?: string },
 ): MetadataIdentity {
   const who = account.who !== undefined && account.who.includes('@') ? account.who : undefined;
   return {
     email: options.email ?? who ?? `email-unknown.${account.name}@placeholder.tokentray.invalid`,
     scopes: account.scopes,
     ...(options.projectId === undefined ? {} : { projectId: options.projectId }),
+    ...(options.projectNumber === undefined ? {} : { projectNumber: options.projectNumber }),
   };
 }

@@ -18,6 +18,8 @@ export interface GceMetadataOption {
   account: string;
   port: number;
   projectId?: string;
+  /** gcloud needs it to believe it is on Compute Engine. */
+  projectNumber?: string;
   email?: string;
 }
 
@@ -101,6 +103,7 @@ export const settingsSchema = {
           account: { type: 'string', pattern: ACCOUNT_NAME_PATTERN.source },
           port: { type: 'integer', minimum: 1, maximum: 65535 },
           projectId: { type: 'string', maxLength: 100 },
+          projectNumber: { type: 'string', pattern: '^[0-9]{1,20}$' },
           email: { type: 'string', maxLength: 320 },
         },
       },
