@@ -38,6 +38,9 @@ export async function gitCredentialCommand(args: string[], context: CliContext):
       hint: 'Give a name or address with an optional port, such as git.example.com or 127.0.0.1:8080.',
     });
   }
+  if (values.global && values.local) {
+    throw new TokenTrayError('usage', 'Give --global or --local, not both.');
+  }
   if (positionals[0] === 'setup' && positionals.length === 2) {
     return setup(context, validateAccountName(positionals[1]), values.host, values.local);
   }
