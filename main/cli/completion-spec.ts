@@ -59,6 +59,7 @@ export const COMPLETION_COMMANDS: readonly CommandSpec[] = [
       '--gce': null,
       '--port': 'any',
       '--project': 'any',
+      '--project-number': 'any',
       '--email': 'any',
       '--min-ttl': 'any',
     },
