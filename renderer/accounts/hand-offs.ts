@@ -19,11 +19,11 @@ export async function showHandOffs(): Promise<void> {
 function item(entry: HandOffView): HTMLLIElement {
   const at = new Date(entry.at);
   const when = Number.isNaN(at.getTime()) ? entry.at : at.toLocaleString();
+  const client = entry.userAgent === '' ? 'a client that gave no name' : entry.userAgent;
   return h(
     'li',
     {},
-    h('time', { datetime: entry.at }, when),
-    ` ${entry.account} → ${entry.userAgent === '' ? 'an unnamed client' : entry.userAgent}`,
-    h('span', { class: 'meta' }, ` ${entry.surface} ${entry.path}`),
+    `${entry.account} → ${client}`,
+    h('span', { class: 'meta' }, h('time', { datetime: entry.at }, when), ` · ${entry.path}`),
   );
 }
