@@ -1,7 +1,9 @@
 import { app } from 'electron';
 import { formatError } from '../common/redact.js';
+import { APP_ID } from '../node/desktop/app-identity.js';
 import { resolveDataDir } from '../node/paths.js';
 import { startDesktop, type RunningDesktop } from './desktop-app.js';
+import { dock } from './dock.js';
 
 // The Electron entry point: one instance, start, and a clean quit. What it starts is composed in
 // desktop-app.ts from parts that run, and are tested, under plain Node.
@@ -12,6 +14,9 @@ const SHUTDOWN_LIMIT_MS = 3_000;
 // The CLI computes the same folder without Electron; TOKENTRAY_HOME moves both. Set before the
 // single-instance lock, which lives in this folder: one app per data folder.
 app.setPath('userData', resolveDataDir());
+// Windows shows a toast only for the AppUserModelID of a Start-menu shortcut: the installer's,
+// which electron-builder gives the appId.
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
 if (!app.requestSingleInstanceLock()) {
   // A second launch: the first instance shows its window (below), this one leaves at once.
@@ -21,10 +26,14 @@ if (!app.requestSingleInstanceLock()) {
   let showWhenReady = false;
   let shutDown = false;
 
-  app.on('second-instance', () => {
+  const openedAgain = (): void => {
     if (desktop === undefined) showWhenReady = true;
     else desktop.showAccounts();
-  });
+  };
+  app.on('second-instance', openedAgain);
+  // macOS: opening the app again from Finder, Spotlight or Launchpad while it runs sends
+  // 'activate' (a reopen), not a second instance.
+  app.on('activate', openedAgain);
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => undefined);
   app.on('before-quit', (event) => {
@@ -41,7 +50,7 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(async () => {
       // A menu-bar app: no Dock icon until a window opens (packaged builds say so in Info.plist).
-      app.dock?.hide();
+      dock.hide();
       desktop = await startDesktop();
       if (showWhenReady) desktop.showAccounts();
     })

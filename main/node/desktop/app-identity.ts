@@ -1,0 +1,6 @@
+/**
+ * The app's identity, which electron-builder.yml's `appId` must equal (test/packaging checks).
+ * On Windows it is the AppUserModelID: toasts show only when the running process names the same
+ * one as the Start-menu shortcut the installer made (electron-builder gives that shortcut appId).
+ */
+export const APP_ID = 'dev.tokentray.app';
