@@ -1,4 +1,4 @@
-import { app } from 'electron';
+import { app, dialog } from 'electron';
 import { formatError } from '../common/redact.js';
 import { APP_ID } from '../node/desktop/app-identity.js';
 import { resolveDataDir } from '../node/paths.js';
@@ -55,7 +55,9 @@ if (!app.requestSingleInstanceLock()) {
       if (showWhenReady) desktop.showAccounts();
     })
     .catch((err: unknown) => {
+      // Never a silent death: a tray app that vanishes leaves the user nothing to go on.
       console.error(`TokenTray failed to start: ${formatError(err)}`);
+      dialog.showErrorBox('TokenTray could not start', formatError(err));
       app.exit(1);
     });
 }

@@ -8,10 +8,11 @@ import { accountViews } from '../node/desktop/account-views.js';
 import { AttentionNotifier } from '../node/desktop/attention-notifier.js';
 import { ClipboardGuard } from '../node/desktop/clipboard-guard.js';
 import { createDesktopService } from '../node/desktop/desktop-service.js';
-import { effectiveLaunchAtLogin, LoginItemSync } from '../node/desktop/login-item.js';
+import { LoginItemSync } from '../node/desktop/login-item.js';
 import { NetworkWatch } from '../node/desktop/network-watch.js';
 import { RefreshTriggers } from '../node/desktop/refresh-triggers.js';
 import { SettingsWatch } from '../node/desktop/settings-watch.js';
+import { blockedTrayView, StartupRecovery } from '../node/desktop/startup-recovery.js';
 import { trayIsVisible } from '../node/desktop/tray-availability.js';
 import { TrayController } from '../node/desktop/tray-controller.js';
 import { BackgroundRefresher } from '../node/engine/background-refresher.js';
@@ -62,7 +63,6 @@ export async function startDesktop(): Promise<RunningDesktop> {
     client: new TokenClient({ limits: limitsFromEnv() }),
   });
   const refresher = new BackgroundRefresher(engine);
-  await refresher.start();
   // The CLI asks the app for tokens while it runs; without the broker it refreshes on its own.
   const broker = await startBroker(engine, dataDir).catch((err: unknown) => {
     console.warn(`TokenTray: the CLI broker did not start: ${formatError(err)}`);
@@ -107,16 +107,29 @@ export async function startDesktop(): Promise<RunningDesktop> {
   setApplicationMenu(installCli);
 
   const loginPort = loginItemPort();
-  const loginItem = loginPort === undefined ? undefined : new LoginItemSync(loginPort);
-  const syncLoginItem = (): void =>
-    void loginItem?.apply(effectiveLaunchAtLogin(settings.options(), settings.accounts().length));
+  const loginItem =
+    loginPort === undefined
+      ? undefined
+      : new LoginItemSync(loginPort, {
+          recorded: () => settings.options().launchAtLogin,
+          record: (enabled) =>
+            settings.mutate((data) => {
+              data.options.launchAtLogin = enabled;
+            }),
+        });
+  const syncLoginItem = (): void => {
+    if (loginItem !== undefined) quietly(loginItem.accountsAre(settings.accounts().length));
+  };
 
   const service = createDesktopService({
     engine,
     copyToken: (name) => controller.copy(name),
     openUrl: openInBrowser,
     openSettings: showSettings,
-    applyOptions: (options) => loginItem?.apply(options.launchAtLogin),
+    applyOptions: (_options, patch) => {
+      if (patch.launchAtLogin !== undefined) loginItem?.userChose(patch.launchAtLogin);
+    },
+    launchAtLoginNow: () => loginItem?.isEnabled(),
   });
   const unregisterIpc = registerIpcHandlers(
     service.handlers,
@@ -157,14 +170,40 @@ export async function startDesktop(): Promise<RunningDesktop> {
     () => quietly(triggers.networkBack()),
   );
   network.start();
+  // The tray exists: now the first look at the keychain, which may fail or wait on a prompt.
+  const startup = new StartupRecovery({
+    async load() {
+      await controller.update();
+      for (const report of controller.reports) notifier.observe(report);
+    },
+    clock: systemClock,
+    onBlocked(error, attempts) {
+      console.warn(`TokenTray: could not read the accounts: ${formatError(error)}`);
+      const view = blockedTrayView(error);
+      tray.setState(view.state);
+      tray.setToolTip(view.toolTip);
+      tray.setMenu(view.menu);
+      // The window says what happened and what to do (its list call fails with the same error).
+      if (attempts === 1) showAccounts();
+    },
+    onRecovered() {
+      quietly(refresher.start());
+      quietly(accountViews(engine).then((views) => windows.broadcast('accounts:changed', views)));
+    },
+  });
   powerMonitor.on('resume', () => {
     triggers.woke();
     network.check();
+    quietly(startup.retryNow());
   });
-  powerMonitor.on('unlock-screen', () => triggers.woke());
+  powerMonitor.on('unlock-screen', () => {
+    triggers.woke();
+    quietly(startup.retryNow());
+  });
 
-  await controller.update();
-  for (const report of controller.reports) notifier.observe(report);
+  await startup.begin();
+  // An account whose token cannot be read yet is planned for now, and retried with backoff.
+  await refresher.start().catch((err: unknown) => console.warn(`TokenTray: ${formatError(err)}`));
   syncLoginItem();
   // Plain GNOME shows no tray icon: the window is the app there.
   if (!(await trayIsVisible(process.platform))) showAccounts();
@@ -178,6 +217,7 @@ export async function startDesktop(): Promise<RunningDesktop> {
   return {
     showAccounts,
     async shutdown() {
+      startup.dispose();
       network.stop();
       settingsWatch.stop();
       refresher.stop();
