@@ -1,6 +1,6 @@
 import { app, dialog } from 'electron';
 import { formatError } from '../common/redact.js';
-import { APP_ID } from '../node/desktop/app-identity.js';
+import { APP_ID, BACKGROUND_FLAG } from '../node/desktop/app-identity.js';
 import { resolveDataDir } from '../node/paths.js';
 import { startDesktop, type RunningDesktop } from './desktop-app.js';
 import { dock } from './dock.js';
@@ -30,7 +30,10 @@ if (!app.requestSingleInstanceLock()) {
     if (desktop === undefined) showWhenReady = true;
     else desktop.showAccounts();
   };
-  app.on('second-instance', openedAgain);
+  // The CLI's background start of an app that turns out to be running wants no window.
+  app.on('second-instance', (_event, argv) => {
+    if (!argv.includes(BACKGROUND_FLAG)) openedAgain();
+  });
   // macOS: opening the app again from Finder, Spotlight or Launchpad while it runs sends
   // 'activate' (a reopen), not a second instance.
   app.on('activate', openedAgain);
@@ -51,7 +54,7 @@ if (!app.requestSingleInstanceLock()) {
     .then(async () => {
       // A menu-bar app: no Dock icon until a window opens (packaged builds say so in Info.plist).
       dock.hide();
-      desktop = await startDesktop();
+      desktop = await startDesktop({ background: process.argv.includes(BACKGROUND_FLAG) });
       if (showWhenReady) desktop.showAccounts();
     })
     .catch((err: unknown) => {

@@ -7,13 +7,13 @@ import { startBroker } from '../node/broker/broker-server.js';
 import { accountViews } from '../node/desktop/account-views.js';
 import { AttentionNotifier } from '../node/desktop/attention-notifier.js';
 import { ClipboardGuard } from '../node/desktop/clipboard-guard.js';
+import { CopyFeedback, needsCopyToast } from '../node/desktop/copy-feedback.js';
 import { createDesktopService } from '../node/desktop/desktop-service.js';
 import { LoginItemSync } from '../node/desktop/login-item.js';
 import { NetworkWatch } from '../node/desktop/network-watch.js';
 import { RefreshTriggers } from '../node/desktop/refresh-triggers.js';
 import { SettingsWatch } from '../node/desktop/settings-watch.js';
 import { blockedTrayView, StartupRecovery } from '../node/desktop/startup-recovery.js';
-import { trayIsVisible } from '../node/desktop/tray-availability.js';
 import { TrayController } from '../node/desktop/tray-controller.js';
 import { BackgroundRefresher } from '../node/engine/background-refresher.js';
 import { TokenEngine } from '../node/engine/token-engine.js';
@@ -27,15 +27,16 @@ import { setApplicationMenu } from './app-menu.js';
 import { startAutoUpdates } from './auto-update.js';
 import { installCliMenuItem } from './cli-install.js';
 import { exposeE2eHooks } from './e2e-hooks.js';
+import { createDesktopTray } from './desktop-tray.js';
 import {
   electronClipboard,
   ElectronNotifier,
+  ElectronToast,
   loginItemPort,
   openInBrowser,
 } from './electron-ports.js';
 import { registerIpcHandlers } from './ipc-gate.js';
 import { lockDownSessions } from './session-security.js';
-import { ElectronTray } from './tray-glue.js';
 import { Windows } from './windows.js';
 
 export interface RunningDesktop {
@@ -45,7 +46,10 @@ export interface RunningDesktop {
 }
 
 /** Composes the app from the tested parts in main/node and the Electron glue beside this file. */
-export async function startDesktop(): Promise<RunningDesktop> {
+export async function startDesktop(options: {
+  /** Started by the CLI (`--background`): the tray only, no window unless something is wrong. */
+  background: boolean;
+}): Promise<RunningDesktop> {
   lockDownSessions();
   const dataDir = app.getPath('userData');
   const settings = SettingsStore.open(
@@ -84,11 +88,20 @@ export async function startDesktop(): Promise<RunningDesktop> {
   const cliItem = process.platform === 'darwin' ? installCliMenuItem() : undefined;
   const installCli =
     cliItem?.click === undefined ? undefined : (cliItem.click as unknown as () => void);
-  const tray = new ElectronTray(
-    join(app.getAppPath(), 'main', 'electron', 'assets'),
-    (action) => quietly(controller.perform(action)),
-    () => quietly(controller.click()),
-  );
+  const desktopTray = await createDesktopTray({
+    assetsDir: join(app.getAppPath(), 'main', 'electron', 'assets'),
+    onAction: (action) => quietly(controller.perform(action)),
+    onClick: () => quietly(controller.click()),
+    onHostLost: showAccounts,
+  });
+  const { tray } = desktopTray;
+  const copyToasts = needsCopyToast(process.platform)
+    ? new CopyFeedback(
+        new ElectronToast(),
+        systemClock,
+        () => settings.options().clipboardClearSeconds,
+      )
+    : undefined;
   const controller = new TrayController({
     tray,
     engine,
@@ -103,6 +116,7 @@ export async function startDesktop(): Promise<RunningDesktop> {
     quit: () => app.quit(),
     onCopyFailed: (error, label) =>
       popups.show({ title: `Could not copy ${label}`, body: formatError(error), accounts: [] }),
+    onTrayCopied: (label) => copyToasts?.copied(label),
   });
   setApplicationMenu(installCli);
 
@@ -205,8 +219,8 @@ export async function startDesktop(): Promise<RunningDesktop> {
   // An account whose token cannot be read yet is planned for now, and retried with backoff.
   await refresher.start().catch((err: unknown) => console.warn(`TokenTray: ${formatError(err)}`));
   syncLoginItem();
-  // Plain GNOME shows no tray icon: the window is the app there.
-  if (!(await trayIsVisible(process.platform))) showAccounts();
+  // Plain GNOME shows no tray icon: the window is the app there (unless the CLI started us).
+  if (!desktopTray.visible() && !options.background) showAccounts();
   exposeE2eHooks({ tray, controller, showAccounts, showSettings });
   // Read before every check, so switching the option off needs no restart.
   startAutoUpdates(
@@ -218,6 +232,7 @@ export async function startDesktop(): Promise<RunningDesktop> {
     showAccounts,
     async shutdown() {
       startup.dispose();
+      desktopTray.stop();
       network.stop();
       settingsWatch.stop();
       refresher.stop();

@@ -6,6 +6,7 @@ import {
   type ClipboardPort,
 } from '../node/desktop/clipboard-guard.js';
 import type { AttentionNotice, NotifierPort } from '../node/desktop/attention-notifier.js';
+import type { ToastPort } from '../node/desktop/copy-feedback.js';
 import { checkExternalUrl } from '../node/desktop/external-url-policy.js';
 import { XdgAutostart, xdgAutostartFile, type LoginItemPort } from '../node/desktop/login-item.js';
 
@@ -66,6 +67,20 @@ export class ElectronNotifier implements NotifierPort {
       if (this.#shown.size <= 8) break;
       this.#shown.delete(old);
     }
+  }
+}
+
+/** One quiet toast at a time, each replacing the last: Linux's "Copied" (copy-feedback.ts). */
+export class ElectronToast implements ToastPort {
+  #current: Notification | undefined;
+
+  show(title: string, body: string): void {
+    if (!Notification.isSupported()) return;
+    this.#current?.close();
+    const toast = new Notification({ title, body, silent: true, urgency: 'low' });
+    toast.on('failed', (_event, error) => console.warn(`TokenTray: no "Copied" toast: ${error}`));
+    toast.show();
+    this.#current = toast;
   }
 }
 

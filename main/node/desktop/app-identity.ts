@@ -4,3 +4,9 @@
  * one as the Start-menu shortcut the installer made (electron-builder gives that shortcut appId).
  */
 export const APP_ID = 'dev.tokentray.app';
+
+/**
+ * The flag the installed CLI starts the app with when it is not running: the tray and the broker
+ * only, no window (a window still opens when something needs the user, such as the keychain).
+ */
+export const BACKGROUND_FLAG = '--background';
