@@ -1,6 +1,8 @@
 import { app, dialog } from 'electron';
+import { spawn } from 'node:child_process';
 import { formatError } from '../common/redact.js';
 import { APP_ID, BACKGROUND_FLAG } from '../node/desktop/app-identity.js';
+import { RELAUNCHED_ENV, x11Relaunch } from '../node/desktop/wayland-policy.js';
 import { resolveDataDir } from '../node/paths.js';
 import { startDesktop, type RunningDesktop } from './desktop-app.js';
 import { dock } from './dock.js';
@@ -18,7 +20,26 @@ app.setPath('userData', resolveDataDir());
 // which electron-builder gives the appId.
 if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
-if (!app.requestSingleInstanceLock()) {
+// Linux Wayland: a tray copy works only under XWayland (wayland-policy.ts says why). A launch
+// without the switch starts once more with it, before this one takes the single-instance lock.
+const relaunch = x11Relaunch(
+  {
+    platform: process.platform,
+    argv: process.argv,
+    chosen: app.commandLine.getSwitchValue('ozone-platform'),
+    env: process.env,
+  },
+  process.execPath,
+);
+
+if (relaunch !== undefined) {
+  spawn(relaunch.command, relaunch.args, {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, [RELAUNCHED_ENV]: '1' },
+  }).unref();
+  app.exit(0);
+} else if (!app.requestSingleInstanceLock()) {
   // A second launch: the first instance shows its window (below), this one leaves at once.
   app.exit(0);
 } else {

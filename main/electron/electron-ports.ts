@@ -9,6 +9,7 @@ import type { AttentionNotice, NotifierPort } from '../node/desktop/attention-no
 import type { ToastPort } from '../node/desktop/copy-feedback.js';
 import { checkExternalUrl } from '../node/desktop/external-url-policy.js';
 import { XdgAutostart, xdgAutostartFile, type LoginItemPort } from '../node/desktop/login-item.js';
+import { X11_SWITCH } from '../node/desktop/wayland-policy.js';
 
 // Electron's clipboard, notifications, login items and browser, as the small ports the tested
 // logic in main/node/desktop drives.
@@ -93,7 +94,10 @@ export function loginItemPort(): LoginItemPort | undefined {
   if (!app.isPackaged) return undefined;
   if (process.platform === 'linux') {
     // An AppImage runs from a temporary mount; APPIMAGE is the file the user keeps.
-    return new XdgAutostart(xdgAutostartFile(), process.env.APPIMAGE ?? process.execPath);
+    // Under XWayland from the start, so the login launch needs no relaunch (wayland-policy.ts).
+    return new XdgAutostart(xdgAutostartFile(), process.env.APPIMAGE ?? process.execPath, [
+      X11_SWITCH,
+    ]);
   }
   return {
     isEnabled: () => app.getLoginItemSettings().openAtLogin,

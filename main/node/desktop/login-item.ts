@@ -78,14 +78,14 @@ export function xdgAutostartFile(env: NodeJS.ProcessEnv = process.env, home = ho
   );
 }
 
-/** The autostart entry that starts `executable`. */
-export function xdgAutostartEntry(executable: string): string {
+/** The autostart entry that starts `executable` with `args` (which need no quoting). */
+export function xdgAutostartEntry(executable: string, args: readonly string[] = []): string {
   return [
     '[Desktop Entry]',
     'Type=Application',
     'Name=TokenTray',
     'Comment=Keeps a fresh OAuth 2.0 access token within a click',
-    `Exec=${quoteExecArgument(executable)}`,
+    `Exec=${[quoteExecArgument(executable), ...args].join(' ')}`,
     'Terminal=false',
     'X-GNOME-Autostart-enabled=true',
     '',
@@ -97,6 +97,7 @@ export class XdgAutostart implements LoginItemPort {
   constructor(
     private readonly file: string,
     private readonly executable: string,
+    private readonly args: readonly string[] = [],
   ) {}
 
   isEnabled(): boolean {
@@ -109,7 +110,7 @@ export class XdgAutostart implements LoginItemPort {
   setEnabled(enabled: boolean): void {
     if (!enabled) return rmSync(this.file, { force: true });
     mkdirSync(dirname(this.file), { recursive: true });
-    writeFileSync(this.file, xdgAutostartEntry(this.executable), { mode: 0o644 });
+    writeFileSync(this.file, xdgAutostartEntry(this.executable, this.args), { mode: 0o644 });
   }
 }
 

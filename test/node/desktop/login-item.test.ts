@@ -109,13 +109,13 @@ describe('launch at login', () => {
     assert.equal(file, join(config, 'autostart', 'tokentray.desktop'));
     assert.equal(xdgAutostartFile({}, '/home/u'), '/home/u/.config/autostart/tokentray.desktop');
 
-    const autostart = new XdgAutostart(file, '/opt/Token Tray/tokentray');
+    const autostart = new XdgAutostart(file, '/opt/Token Tray/tokentray', ['--ozone-platform=x11']);
     assert.equal(autostart.isEnabled(), false);
     autostart.setEnabled(true);
     assert.equal(autostart.isEnabled(), true);
     const entry = readFileSync(file, 'utf8');
     assert.match(entry, /^\[Desktop Entry\]\nType=Application\nName=TokenTray\n/);
-    assert.match(entry, /^Exec="\/opt\/Token Tray\/tokentray"$/m);
+    assert.match(entry, /^Exec="\/opt\/Token Tray\/tokentray" --ozone-platform=x11$/m);
     if (existsSync('/usr/bin/desktop-file-validate')) execFileSync('desktop-file-validate', [file]);
 
     writeFileSync(file, `${entry}Hidden=true\n`);
