@@ -226,6 +226,7 @@ export async function startDesktop(options: {
   startAutoUpdates(
     () => settings.options().autoUpdate,
     (message) => console.log(`TokenTray: ${message}`),
+    (notice) => popups.show({ ...notice, accounts: [] }),
   );
 
   return {
