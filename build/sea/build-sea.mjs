@@ -1,4 +1,5 @@
 // @ts-check
+/* global process, console, URL */
 // Builds the installed `tokentray`: main/cli/installed-cli.ts as a Node single executable
 // application (https://nodejs.org/api/single-executable-applications.html), for the platform this
 // runs on, with the Node that runs this script. electron-builder ships it as resources/cli/
