@@ -56,7 +56,8 @@ if (relaunch !== undefined) {
     if (!argv.includes(BACKGROUND_FLAG)) openedAgain();
   });
   // macOS: opening the app again from Finder, Spotlight or Launchpad while it runs sends
-  // 'activate' (a reopen), not a second instance.
+  // 'activate', not a second instance. Electron emits it only from applicationShouldHandleReopen
+  // (a reopen of a running app), so a launch at login opens no window.
   app.on('activate', openedAgain);
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => undefined);
