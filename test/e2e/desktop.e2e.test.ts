@@ -87,6 +87,15 @@ describe('desktop behaviour (Electron e2e)', { skip: target === undefined }, () 
     });
     after(() => app?.close());
 
+    test(
+      'Linux with no StatusNotifier host (xvfb, like plain GNOME): after a bounded wait, the window is the app',
+      { skip: process.platform !== 'linux' },
+      async () => {
+        await waitFor('the accounts window', () => accountsPage(app), 20_000);
+        assert.equal((await trayOf(app)).created, 1, 'no host came, so no second tray');
+      },
+    );
+
     test('the tray icon is the platform’s: a template on macOS, a light or dark glyph elsewhere', async () => {
       const { icon } = await trayOf(app);
       if (process.platform === 'darwin') assert.match(icon, /Template\.png$/);
