@@ -78,7 +78,8 @@ export class ElectronToast implements ToastPort {
   show(title: string, body: string): void {
     if (!Notification.isSupported()) return;
     this.#current?.close();
-    const toast = new Notification({ title, body, silent: true, urgency: 'low' });
+    // Normal urgency: GNOME Shell shows no banner for a low-urgency notification, only a list entry.
+    const toast = new Notification({ title, body, silent: true });
     toast.on('failed', (_event, error) => console.warn(`TokenTray: no "Copied" toast: ${error}`));
     toast.show();
     this.#current = toast;
