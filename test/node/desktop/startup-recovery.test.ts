@@ -11,8 +11,9 @@ import {
   StartupRecovery,
 } from '../../../main/node/desktop/startup-recovery.js';
 import { TrayController } from '../../../main/node/desktop/tray-controller.js';
-import { loadKeytar, type KeychainBackend } from '../../../main/node/keychain/keychain-backend.js';
+import { loadKeytar } from '../../../main/node/keychain/keychain-backend.js';
 import { addRotatingAccount, openEngine } from '../../support/engine-fixture.js';
+import { KeychainOutage } from '../../support/keychain-outage.js';
 import { startLocalProvider, type LocalProvider } from '../../support/local-provider.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { FakeClipboard } from './fake-clipboard.js';
@@ -22,31 +23,6 @@ import { FakeTray } from './fake-tray.js';
 // with the keychain's absence injected at the keytar boundary as libsecret reports it.
 
 const SERVICE = 'TokenTray-test-startup';
-
-/** Fault injection around the real keychain: while `down`, every call fails as with no D-Bus. */
-class KeychainOutage implements KeychainBackend {
-  down = true;
-  constructor(private readonly real: KeychainBackend) {}
-  #check(): void {
-    if (this.down) throw new Error('Cannot autolaunch D-Bus without X11 $DISPLAY');
-  }
-  async getPassword(service: string, account: string) {
-    this.#check();
-    return this.real.getPassword(service, account);
-  }
-  async setPassword(service: string, account: string, password: string) {
-    this.#check();
-    return this.real.setPassword(service, account, password);
-  }
-  async deletePassword(service: string, account: string) {
-    this.#check();
-    return this.real.deletePassword(service, account);
-  }
-  async findCredentials(service: string) {
-    this.#check();
-    return this.real.findCredentials(service);
-  }
-}
 
 describe('startup without a keychain', () => {
   let provider: LocalProvider;
