@@ -89,8 +89,12 @@ function show(accounts: AccountView[]): void {
   }
 }
 
+/** The list could not be read (a keychain missing at start, say): its error is on screen. */
+let listFailed = false;
+
 async function reload(): Promise<void> {
   const result = await api.listAccounts();
+  listFailed = !result.ok;
   if (result.ok) show(result.value);
   else notices.error(result.error);
 }
@@ -102,7 +106,12 @@ async function openSettings(): Promise<void> {
 
 byId('add-account').addEventListener('click', () => void openSettings());
 byId('open-settings').addEventListener('click', () => void openSettings());
-api.onAccountsChanged(show);
+api.onAccountsChanged((accounts) => {
+  // The app got through (the keychain answered): the error about the list no longer holds.
+  if (listFailed) notices.clear();
+  listFailed = false;
+  show(accounts);
+});
 whileVisible(() => {
   const now = Date.now();
   for (const row of rows.values()) row.tick(now);

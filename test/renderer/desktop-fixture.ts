@@ -9,7 +9,7 @@ import {
   type DesktopService,
 } from '../../main/node/desktop/desktop-service.js';
 import type { OptionsView } from '../../main/common/ipc-contract.js';
-import { loadKeytar } from '../../main/node/keychain/keychain-backend.js';
+import { loadKeytar, type KeychainBackend } from '../../main/node/keychain/keychain-backend.js';
 import { openEngine } from '../support/engine-fixture.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 import { FakeClipboard } from './fake-clipboard.js';
@@ -51,14 +51,29 @@ export class DesktopFixture {
     });
   }
 
-  static async start(options: { accessTokenTtlSeconds?: number } = {}): Promise<DesktopFixture> {
+  static async start(
+    options: {
+      accessTokenTtlSeconds?: number;
+      /** The keychain under the engine (fault injection around the real one, say). */
+      backend?: () => Promise<KeychainBackend>;
+    } = {},
+  ): Promise<DesktopFixture> {
     const [provider, dataDir, transport] = await Promise.all([
-      startLocalProvider(options),
+      startLocalProvider(
+        options.accessTokenTtlSeconds === undefined
+          ? {}
+          : { accessTokenTtlSeconds: options.accessTokenTtlSeconds },
+      ),
       mkdtemp(join(tmpdir(), 'tokentray-renderer-')),
       RendererTransport.start(),
     ]);
     const service = `TokenTray-test-renderer-${randomBytes(4).toString('hex')}`;
-    return new DesktopFixture(provider, openEngine(dataDir, service), transport, dataDir);
+    const engine = openEngine(
+      dataDir,
+      service,
+      options.backend === undefined ? {} : { backend: options.backend },
+    );
+    return new DesktopFixture(provider, engine, transport, dataDir);
   }
 
   async open(name: WindowName, options?: OpenOptions): Promise<RendererWindow> {

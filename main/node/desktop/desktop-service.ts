@@ -10,6 +10,7 @@ import type { TokenEngine } from '../engine/token-engine.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { providerViews } from '../sign-in/sign-in-session.js';
 import { accountView, accountViews } from './account-views.js';
+import { effectiveLaunchAtLogin } from './login-item.js';
 import { SignInFlows } from './sign-in-flow-service.js';
 
 export interface DesktopServiceDeps {
@@ -19,8 +20,13 @@ export interface DesktopServiceDeps {
   /** Opens a URL in the user's browser (sign-in pages). */
   openUrl(url: string): Promise<void>;
   openSettings(): void;
-  /** Applies options that live outside the settings file: launch at login, updates, the refresh plan. */
-  applyOptions?(options: OptionsView): void;
+  /**
+   * Applies options the user changed that live outside the settings file (launch at login,
+   * updates, the refresh plan). `patch` is what they changed; only that may reach the OS.
+   */
+  applyOptions?(options: OptionsView, patch: Partial<OptionsView>): void;
+  /** The OS login item as it is now, wherever the user set it; undefined where there is none. */
+  launchAtLoginNow?(): boolean | undefined;
 }
 
 export type AccountsListener = (accounts: AccountView[]) => void;
@@ -41,16 +47,10 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
   const { settings } = engine;
   const listeners = new Set<AccountsListener>();
   let pushTimer: NodeJS.Timeout | undefined;
-  let appliedLaunchAtLogin = optionsView(settings).launchAtLogin;
+  const options = (): OptionsView => optionsView(settings, deps.launchAtLoginNow?.());
 
   const push = async (): Promise<void> => {
     pushTimer = undefined;
-    // Launch at login follows the accounts until the user chooses: on with the first account.
-    const options = optionsView(settings);
-    if (options.launchAtLogin !== appliedLaunchAtLogin) {
-      appliedLaunchAtLogin = options.launchAtLogin;
-      deps.applyOptions?.(options);
-    }
     if (listeners.size === 0) return;
     const views = await accountViews(engine);
     for (const listener of listeners) listener(views);
@@ -108,17 +108,16 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
       await flows.openBrowser(flowId);
       return null;
     },
-    'options:get': async () => optionsView(settings),
+    'options:get': async () => options(),
     'options:set': async (patch) => {
       await settings.mutate((data) => {
         for (const [key, value] of Object.entries(patch)) {
           if (value !== undefined) Object.assign(data.options, { [key]: value });
         }
       });
-      const options = optionsView(settings);
-      appliedLaunchAtLogin = options.launchAtLogin;
-      deps.applyOptions?.(options);
-      return options;
+      const now = options();
+      deps.applyOptions?.(now, patch);
+      return now;
     },
     'windows:open-settings': async () => {
       deps.openSettings();
@@ -141,12 +140,12 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
   };
 }
 
-function optionsView(settings: SettingsStore): OptionsView {
+function optionsView(settings: SettingsStore, launchAtLoginNow: boolean | undefined): OptionsView {
   const options = settings.options();
   return {
     clipboardClearSeconds: options.clipboardClearSeconds,
     refreshAtFraction: options.refreshAtFraction,
-    launchAtLogin: options.launchAtLogin ?? settings.accounts().length > 0,
+    launchAtLogin: launchAtLoginNow ?? effectiveLaunchAtLogin(options, settings.accounts().length),
     autoUpdate: options.autoUpdate,
   };
 }

@@ -38,6 +38,11 @@ export interface TrayControllerDeps {
   quit(): void;
   /** A copy the user asked for failed; the tooltip alone is easy to miss, so the app tells them. */
   onCopyFailed(error: TokenTrayError, accountLabel: string): void;
+  /**
+   * A copy from the tray worked. Where the tray can show no "Copied" (Linux: AppIndicator has no
+   * tooltip, and there is no menu-bar title), the app confirms it another way.
+   */
+  onTrayCopied?(accountLabel: string): void;
 }
 
 /** A copied token should still be good when it is pasted: the CLI's default minimum too. */
@@ -94,8 +99,9 @@ export class TrayController {
     const deps = this.#deps;
     switch (action.kind) {
       case 'copy':
-        await this.copy(action.name).catch((err: unknown) =>
-          deps.onCopyFailed(asTokenTrayError(err), this.#label(action.name)),
+        await this.copy(action.name).then(
+          () => deps.onTrayCopied?.(this.#label(action.name)),
+          (err: unknown) => deps.onCopyFailed(asTokenTrayError(err), this.#label(action.name)),
         );
         return;
       case 'open-accounts':

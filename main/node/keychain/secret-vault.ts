@@ -13,7 +13,9 @@ const CHUNK_BYTES = 2048;
 export const MAX_SECRET_BYTES = 64 * 1024;
 const MANIFEST = 'tokentray-chunks:v1:';
 
-export const DEFAULT_SERVICE = 'TokenTray';
+import { DEFAULT_SERVICE } from './keychain-service.js';
+
+export { DEFAULT_SERVICE, keychainService } from './keychain-service.js';
 
 /**
  * Every secret TokenTray holds, kept in the OS keychain through keytar, one entry per account and
@@ -209,10 +211,4 @@ async function call<T>(op: () => Promise<T>, action: 'read' | 'write' | 'delete'
   } catch (err) {
     throw classifyKeychainError(err, action);
   }
-}
-
-/** The keychain service name; `TOKENTRAY_KEYCHAIN_SERVICE` separates a demo from real accounts. */
-export function keychainService(env: NodeJS.ProcessEnv = process.env): string {
-  const service = env.TOKENTRAY_KEYCHAIN_SERVICE;
-  return service !== undefined && service.trim() !== '' ? service : DEFAULT_SERVICE;
 }
