@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { AccessTokenRecord } from '../../main/common/account.js';
 import { startBroker, type Broker } from '../../main/node/broker/broker-server.js';
-import { addAccount } from '../../main/node/engine/account-registry.js';
+import { addAccount } from '../../main/node/sign-in/add-pasted-account.js';
 import { loadKeytar, type KeychainBackend } from '../../main/node/keychain/keychain-backend.js';
 import { DEFAULT_LIMITS } from '../../main/node/oauth/http-client.js';
 import { CLI_PATH, runNode, tokentray } from '../support/cli-runner.js';

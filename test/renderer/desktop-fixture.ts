@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addAccount } from '../../main/node/engine/account-registry.js';
+import { addAccount } from '../../main/node/sign-in/add-pasted-account.js';
 import type { TokenEngine } from '../../main/node/engine/token-engine.js';
 import {
   createDesktopService,

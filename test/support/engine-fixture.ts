@@ -1,5 +1,5 @@
 import Conf from 'conf';
-import { addAccount } from '../../main/node/engine/account-registry.js';
+import { addAccount } from '../../main/node/sign-in/add-pasted-account.js';
 import { TokenEngine, type TokenEngineDeps } from '../../main/node/engine/token-engine.js';
 import { loadKeytar, type KeychainBackend } from '../../main/node/keychain/keychain-backend.js';
 import { SecretVault } from '../../main/node/keychain/secret-vault.js';

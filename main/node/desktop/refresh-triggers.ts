@@ -22,6 +22,8 @@ export class RefreshTriggers {
     private readonly refresher: Pick<BackgroundRefresher, 'replan' | 'plan' | 'forget'>,
   ) {
     this.#known = signatures(engine.settings.accounts());
+    // What the engine remembers of an account is keyed by its creation time, so one removed and
+    // added again starts clean there; here only the schedule follows.
   }
 
   /**
@@ -58,15 +60,7 @@ export class RefreshTriggers {
       this.refresher.forget(name);
       this.engine.forget(name);
     }
-    for (const name of [...changes.added, ...changes.changed]) {
-      // What this process remembers of a replaced account (removed and added again) belongs to
-      // the old one. Not on a mere sign-in-required mark: the engine may hold a rotated refresh
-      // token the keychain refused, which it must keep to save later.
-      if (changes.added.includes(name) || replaced(before.get(name), now.get(name))) {
-        this.engine.forget(name);
-      }
-      await this.refresher.plan(name);
-    }
+    for (const name of [...changes.added, ...changes.changed]) await this.refresher.plan(name);
     return changes;
   }
 }
@@ -74,8 +68,4 @@ export class RefreshTriggers {
 /** An account's identity (createdAt: a new one is a new grant) and its sign-in mark. */
 function signatures(accounts: Account[]): Map<string, string> {
   return new Map(accounts.map((a) => [a.name, `${a.createdAt}\0${a.signInRequired?.since ?? ''}`]));
-}
-
-function replaced(before: string | undefined, now: string | undefined): boolean {
-  return before?.split('\0')[0] !== now?.split('\0')[0];
 }

@@ -1,48 +1,13 @@
 import { join } from 'node:path';
-import type { AccessTokenRecord, Account, ClientAuthMethod } from '../../common/account.js';
+import type { AccessTokenRecord, Account } from '../../common/account.js';
+import { accountExists } from '../../common/add-account-rules.js';
 import type { RemoveOutcome } from '../../common/ipc-contract.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { formatError } from '../../common/redact.js';
 import { withFileLock } from '../file-lock.js';
 import type { GrantOutcome } from '../oauth/token-response.js';
 import { locksDir } from '../paths.js';
-import { accountExists, draftAccount } from '../sign-in/account-draft.js';
 import type { TokenEngine } from './token-engine.js';
-
-export interface NewAccount {
-  name: string;
-  label?: string;
-  /** One of the two: the token endpoint itself, or an issuer to discover it from. */
-  tokenEndpoint?: string;
-  issuer?: string;
-  clientId: string;
-  clientAuth?: ClientAuthMethod;
-  scopes: string[];
-  clientSecret?: string;
-  refreshToken: string;
-}
-
-/** Adds an account from a pasted refresh token (the classic way), proving it with one refresh. */
-export async function addAccount(
-  engine: TokenEngine,
-  input: NewAccount,
-): Promise<{ account: Account; token: AccessTokenRecord }> {
-  const { account, clientSecret } = await draftAccount(engine, {
-    name: input.name,
-    provider: input.issuer === undefined ? 'custom' : 'oidc',
-    method: 'paste',
-    clientId: input.clientId,
-    scopes: input.scopes,
-    refreshToken: input.refreshToken,
-    ...(input.label === undefined ? {} : { label: input.label }),
-    ...(input.issuer === undefined ? {} : { issuer: input.issuer }),
-    ...(input.tokenEndpoint === undefined ? {} : { tokenEndpoint: input.tokenEndpoint }),
-    ...(input.clientSecret === undefined ? {} : { clientSecret: input.clientSecret }),
-    ...(input.clientAuth === undefined ? {} : { clientAuth: input.clientAuth }),
-  });
-  await engine.vault.probe();
-  return provePastedToken(engine, account, clientSecret, input.refreshToken.trim());
-}
 
 /**
  * Proves a pasted refresh token with one refresh (RFC 6749 §6) before keeping anything. If the
@@ -107,11 +72,9 @@ async function writeNewAccount(
 ): Promise<void> {
   const { name } = account;
   try {
-    if (grant.refreshToken !== undefined)
-      await engine.vault.set(name, 'refresh_token', grant.refreshToken);
+    await engine.vault.setTokens(name, tokenSet(grant));
     if (clientSecret !== undefined && account.clientAuth !== 'none')
       await engine.vault.set(name, 'client_secret', clientSecret);
-    await engine.vault.setAccessToken(name, grant.record);
     await engine.settings.mutate((data) => {
       data.accounts[name] = account;
       data.defaultAccount ??= name;
@@ -120,7 +83,15 @@ async function writeNewAccount(
     await engine.vault.deleteAccount(name).catch(() => undefined);
     throw err;
   }
-  engine.forget(name);
+  engine.tokensReplaced(account, grant.record);
+}
+
+/** The refresh token (when the grant has one) and the access token, saved in one write. */
+function tokenSet(grant: Pick<GrantOutcome, 'record' | 'refreshToken'>) {
+  return {
+    ...(grant.refreshToken === undefined ? {} : { refreshToken: grant.refreshToken }),
+    record: grant.record,
+  };
 }
 
 /** After signing in again: the new grant replaces the dead one, and the account is usable again. */
@@ -131,16 +102,16 @@ export async function replaceGrant(
 ): Promise<Account> {
   return withAccountLock(engine, name, async () => {
     engine.settings.requireAccount(name);
-    if (grant.refreshToken !== undefined)
-      await engine.vault.set(name, 'refresh_token', grant.refreshToken);
-    await engine.vault.setAccessToken(name, grant.record);
+    // A machine account has no refresh token: keep none. Otherwise the new one replaces the dead.
+    await engine.vault.setTokens(name, tokenSet(grant));
     await engine.settings.patchAccount(name, (a) => {
       delete a.signInRequired;
       delete a.lastError;
       if (grant.who !== undefined) a.who = grant.who;
     });
-    engine.forget(name);
-    return engine.settings.requireAccount(name);
+    const account = engine.settings.requireAccount(name);
+    engine.tokensReplaced(account, grant.record);
+    return account;
   });
 }
 
@@ -170,9 +141,9 @@ export async function removeAccount(
         else data.defaultAccount = next;
       }
     });
+    engine.removed(name);
     return revoked;
   });
-  engine.forget(name);
   return outcome;
 }
 

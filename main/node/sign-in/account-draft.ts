@@ -6,6 +6,7 @@ import {
   type AccountEndpoints,
   type ClientAuthMethod,
 } from '../../common/account.js';
+import { accountExists } from '../../common/add-account-rules.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { registerSecret } from '../../common/redact.js';
 import type { AddAccountRequest } from '../../common/ipc-contract.js';
@@ -99,11 +100,7 @@ export async function draftAccount(
   return { account, clientSecret };
 }
 
-export function accountExists(name: string): TokenTrayError {
-  return new TokenTrayError('account_exists', `An account named "${name}" already exists.`, {
-    hint: `Pick another name, or run \`tokentray remove ${name}\` first.`,
-  });
-}
+export { accountExists };
 
 /**
  * The checks that need nothing but the request itself, so a mistake in the options is reported

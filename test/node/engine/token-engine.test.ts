@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AccountStatus } from '../../../main/common/account.js';
 import { isTokenTrayError } from '../../../main/common/errors.js';
-import { addAccount } from '../../../main/node/engine/account-registry.js';
+import { addAccount } from '../../../main/node/sign-in/add-pasted-account.js';
 import { BackgroundRefresher } from '../../../main/node/engine/background-refresher.js';
 import { loadKeytar } from '../../../main/node/keychain/keychain-backend.js';
 import {
