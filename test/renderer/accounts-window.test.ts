@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { storeAccessTokenElsewhere } from '../support/engine-fixture.js';
 import { DesktopFixture } from './desktop-fixture.js';
 import {
   assertNoSecretReached,
@@ -79,10 +80,10 @@ describe('accounts window', () => {
     const record = await desktop.engine.vault.getAccessToken('staging');
     assert.ok(record);
     const expiresAt = Date.now() + (2 * 3600 + 5 * 60 + 30) * 1000;
-    await desktop.engine.vault.setAccessToken('staging', { ...record, expiresAt });
+    await storeAccessTokenElsewhere(desktop.engine, 'staging', { ...record, expiresAt });
     const { page } = await desktop.open('accounts');
     await row(page, 'Staging').getByText('Expires in 2:05 h').waitFor();
-    await desktop.engine.vault.setAccessToken('staging', record);
+    await storeAccessTokenElsewhere(desktop.engine, 'staging', record);
   });
 
   test('Copy token puts the engine’s token on the clipboard; the page never sees it', async () => {

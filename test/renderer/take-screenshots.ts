@@ -2,6 +2,7 @@
 // real accounts on the local provider. Run inside the private keychain, after `npm run build`:
 //   test/support/with-private-keyring.sh node --import tsx test/renderer/take-screenshots.ts
 import { mkdir } from 'node:fs/promises';
+import { storeAccessTokenElsewhere } from '../support/engine-fixture.js';
 import { DesktopFixture } from './desktop-fixture.js';
 
 const out = new URL('../../docs/screenshots/', import.meta.url);
@@ -20,7 +21,7 @@ try {
   // A shorter-lived token, so the countdowns show both formats.
   const staging = await desktop.engine.vault.getAccessToken('staging');
   if (staging !== undefined) {
-    await desktop.engine.vault.setAccessToken('staging', {
+    await storeAccessTokenElsewhere(desktop.engine, 'staging', {
       ...staging,
       expiresAt: Date.now() + 4 * 60_000 + 32_000,
     });
