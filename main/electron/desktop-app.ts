@@ -132,10 +132,9 @@ export async function startDesktop(): Promise<RunningDesktop> {
     syncLoginItem();
     await controller.update();
   };
-  service.onAccountsChanged((views) => {
-    windows.broadcast('accounts:changed', views);
-    quietly(accountsChanged());
-  });
+  // One status change: one tray update (below) and one push to the windows (here).
+  service.onAccountsChanged((views) => windows.broadcast('accounts:changed', views));
+  service.onAccountsEdited(() => quietly(accountsChanged()));
   engine.onStatus((report) => {
     notifier.observe(report);
     quietly(controller.update());

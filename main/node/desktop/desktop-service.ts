@@ -27,8 +27,16 @@ export type AccountsListener = (accounts: AccountView[]) => void;
 
 export interface DesktopService {
   handlers: IpcHandlers;
-  /** Every change to the accounts, debounced: the windows re-render from the whole list. */
+  /**
+   * Every change to the accounts, status changes included, debounced: one push to the windows,
+   * which re-render from the whole list. The tray follows the engine's status events itself.
+   */
   onAccountsChanged(listener: AccountsListener): () => void;
+  /**
+   * Only what the windows changed (an account stored, edited or removed, the default), not status
+   * events: for what follows the set of accounts (the schedule, the tray's menu, launch at login).
+   */
+  onAccountsEdited(listener: () => void): () => void;
   dispose(): void;
 }
 
@@ -40,6 +48,7 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
   const { engine } = deps;
   const { settings } = engine;
   const listeners = new Set<AccountsListener>();
+  const editListeners = new Set<() => void>();
   let pushTimer: NodeJS.Timeout | undefined;
   let appliedLaunchAtLogin = optionsView(settings).launchAtLogin;
 
@@ -59,8 +68,12 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
     if (pushTimer !== undefined) return;
     pushTimer = setTimeout(() => void push().catch(() => undefined), PUSH_DEBOUNCE_MS);
   };
+  const edited = (): void => {
+    changed();
+    for (const listener of editListeners) listener();
+  };
   const stopStatus = engine.onStatus(changed);
-  const flows = new SignInFlows({ engine, openUrl: deps.openUrl, onStored: changed });
+  const flows = new SignInFlows({ engine, openUrl: deps.openUrl, onStored: edited });
 
   const handlers: IpcHandlers = {
     'accounts:list': () => accountViews(engine),
@@ -80,7 +93,7 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
         if (clean.label !== undefined) account.label = clean.label;
         if (clean.scopes !== undefined) account.scopes = clean.scopes;
       });
-      changed();
+      edited();
       return accountView(engine, name);
     },
     'accounts:set-default': async (name) => {
@@ -88,12 +101,12 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
       await settings.mutate((data) => {
         data.defaultAccount = name;
       });
-      changed();
+      edited();
       return null;
     },
     'accounts:remove': async (name, revoke) => {
       const outcome = await removeAccount(engine, name, { revoke });
-      changed();
+      edited();
       return outcome;
     },
     'providers:list': async () => providerViews(),
@@ -132,11 +145,16 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onAccountsEdited(listener) {
+      editListeners.add(listener);
+      return () => editListeners.delete(listener);
+    },
     dispose() {
       stopStatus();
       flows.dispose();
       if (pushTimer !== undefined) clearTimeout(pushTimer);
       listeners.clear();
+      editListeners.clear();
     },
   };
 }
