@@ -6,7 +6,7 @@ import {
   type AccountEndpoints,
   type ClientAuthMethod,
 } from '../../common/account.js';
-import { accountExists } from '../../common/add-account-rules.js';
+import { accountExists, clientSecretRule } from '../../common/add-account-rules.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { registerSecret } from '../../common/redact.js';
 import type { AddAccountRequest } from '../../common/ipc-contract.js';
@@ -58,26 +58,9 @@ export async function draftAccount(
   if (clientSecret !== undefined) registerSecret(clientSecret);
   if (request.refreshToken !== undefined && request.refreshToken !== '')
     registerSecret(request.refreshToken.trim());
-  if (
-    clientSecret === undefined &&
-    (request.clientAuth === 'client_secret_basic' || request.clientAuth === 'client_secret_post')
-  ) {
-    throw new TokenTrayError(
-      'invalid_input',
-      `Client authentication ${request.clientAuth} needs the client secret.`,
-      { hint: 'Give the client secret, or choose "none" for a public client.' },
-    );
-  }
-  if (clientSecret === undefined && preset.clientSecret === 'required') {
-    throw new TokenTrayError('invalid_input', `${preset.title} needs the client secret.`, {
-      hint: `Set TOKENTRAY_CLIENT_SECRET or type it at the prompt. ${preset.register}`,
-    });
-  }
-  if (clientSecret === undefined && request.method === 'client-credentials') {
-    throw new TokenTrayError('invalid_input', 'A machine account needs its client secret.', {
-      hint: 'Set TOKENTRAY_CLIENT_SECRET or type it at the prompt.',
-    });
-  }
+  const secretRule = clientSecretRule(preset, request.method, request.clientAuth);
+  if (clientSecret === undefined && secretRule.need === 'required')
+    throw new TokenTrayError('invalid_input', secretRule.because, { hint: secretRule.hint });
   if (request.method === 'paste' && (request.refreshToken ?? '').trim() === '') {
     throw new TokenTrayError('invalid_input', 'The refresh token is empty.', {
       hint: 'Set TOKENTRAY_REFRESH_TOKEN, or paste it at the prompt.',
