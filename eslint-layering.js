@@ -106,6 +106,9 @@ export const LAYERS = [
   { folder: 'renderer/settings', may: ['main/common', 'renderer/shared'], packages: [] },
 ];
 
+/** The engine's parts (engineParts) are for the layers that build them into accounts, and tests. */
+const ENGINE_PART_USERS = ['main/node/engine', 'main/node/sign-in'];
+
 const FOLDERS = LAYERS.map((l) => l.folder).sort((a, b) => b.length - a.length);
 
 /** The layer folder a repository-relative file belongs to, or undefined. */
@@ -166,8 +169,24 @@ const allowedImports = {
       node.exportKind === 'type' ||
       (node.specifiers?.length > 0 &&
         node.specifiers.every((s) => s.importKind === 'type' || s.exportKind === 'type'));
+    const checkEngineParts = (node) => {
+      const source = node.source.value;
+      if (typeof source !== 'string' || !source.startsWith('.') || own === undefined) return;
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), source));
+      if (folderOf(target) !== 'main/node/engine' || ENGINE_PART_USERS.includes(own)) return;
+      for (const s of node.specifiers ?? []) {
+        if (s.type === 'ImportSpecifier' && s.imported.name === 'engineParts')
+          context.report({
+            node: s,
+            message: `${own} may not reach into the engine's parts: use its operations (engineParts is for ${ENGINE_PART_USERS.join(' and ')}).`,
+          });
+      }
+    };
     return {
-      ImportDeclaration: (node) => check(node, node.source.value, isTypeOnly(node)),
+      ImportDeclaration: (node) => {
+        check(node, node.source.value, isTypeOnly(node));
+        checkEngineParts(node);
+      },
       ExportNamedDeclaration: (node) =>
         node.source && check(node, node.source.value, isTypeOnly(node)),
       ExportAllDeclaration: (node) => check(node, node.source.value, node.exportKind === 'type'),

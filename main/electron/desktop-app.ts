@@ -113,6 +113,7 @@ export async function startDesktop(): Promise<RunningDesktop> {
 
   const service = createDesktopService({
     engine,
+    settings,
     copyToken: (name) => controller.copy(name),
     openUrl: openInBrowser,
     openSettings: showSettings,
@@ -143,7 +144,7 @@ export async function startDesktop(): Promise<RunningDesktop> {
     quietly(
       (async () => {
         await accountsChanged();
-        windows.broadcast('accounts:changed', await accountViews(engine));
+        windows.broadcast('accounts:changed', await accountViews(engine, settings));
       })(),
     ),
   );

@@ -1,3 +1,4 @@
+import { engineParts } from '../../main/node/engine/token-engine.js';
 // Figures that do not depend on the machine's noise: keychain round trips and settings parses per
 // operation, counted through the real keytar, plus the rotated token's unprotected window.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -59,7 +60,7 @@ export async function runEngineCountBenches(
 
   // A forced refresh in a long-running process, with nothing changed elsewhere.
   let before = { ...counting.calls };
-  let parses = app.settings.counts.parses;
+  let parses = engineParts(app).settings.counts.parses;
   for (let i = 0; i < ROUNDS; i++) await app.refresh(name);
   const per = (k: keyof typeof counting.calls) => (counting.calls[k] - before[k]) / ROUNDS;
   results.push(
@@ -81,7 +82,7 @@ export async function runEngineCountBenches(
     ),
     count(
       'settings_parses_per_refresh',
-      (app.settings.counts.parses - parses) / ROUNDS,
+      (engineParts(app).settings.counts.parses - parses) / ROUNDS,
       1,
       '<=',
       'settings file parsed and validated (conf store getter)',
@@ -159,7 +160,7 @@ export async function runEngineCountBenches(
   const broker = await startBroker(app, dir);
   try {
     before = { ...counting.calls };
-    parses = app.settings.counts.parses;
+    parses = engineParts(app).settings.counts.parses;
     for (let i = 0; i < ROUNDS; i++) {
       const answer = await askBrokerForToken(dir, { name, service });
       if (answer?.ok !== true) throw new Error('the broker did not answer with a token');
@@ -167,7 +168,7 @@ export async function runEngineCountBenches(
     results.push(
       count(
         'settings_parses_per_broker_answer',
-        (app.settings.counts.parses - parses) / ROUNDS,
+        (engineParts(app).settings.counts.parses - parses) / ROUNDS,
         0,
         '==',
         'token answers from the running app',

@@ -52,6 +52,17 @@ describe('layering lint rules (an allow-list per folder)', () => {
     assert.equal((await layering(keytar, 'main/node/engine/example.ts')).length, 1);
   });
 
+  test("only the engine's folder and sign-in may reach into the engine's parts", async () => {
+    const code =
+      "import { engineParts } from '../engine/token-engine.js';\nexport const p = engineParts;\n";
+    const [found] = await layering(code, 'main/node/desktop/example.ts');
+    assert.match(found?.message ?? '', /may not reach into the engine's parts/);
+    assert.deepEqual(await layering(code, 'main/node/sign-in/example.ts'), []);
+    const inEngine =
+      "import { engineParts } from './token-engine.js';\nexport const p = engineParts;\n";
+    assert.deepEqual(await layering(inEngine, 'main/node/engine/example.ts'), []);
+  });
+
   test('the broker may know the engine only as a type', async () => {
     const runtime =
       "import { TokenEngine } from '../engine/token-engine.js';\nexport const e = TokenEngine;\n";

@@ -1,3 +1,4 @@
+import { engineParts } from '../../main/node/engine/token-engine.js';
 // Saves docs/screenshots/{accounts,settings}-{light,dark}.png: both windows, as built, showing
 // real accounts on the local provider. Run inside the private keychain, after `npm run build`:
 //   test/support/with-private-keyring.sh node --import tsx test/renderer/take-screenshots.ts
@@ -14,12 +15,12 @@ try {
   await desktop.addPasted('staging', { label: 'Staging', client: 'googleLike' });
   await desktop.addPasted('ci-bot', { label: 'CI deploy bot' });
   // One account whose grant was revoked at the provider: the row offers signing in again.
-  const refreshToken = await desktop.engine.vault.get('ci-bot', 'refresh_token');
+  const refreshToken = await engineParts(desktop.engine).vault.get('ci-bot', 'refresh_token');
   if (refreshToken === undefined) throw new Error('no refresh token for ci-bot');
   await desktop.provider.revokeGrantOf(refreshToken);
   await desktop.engine.refresh('ci-bot').catch(() => undefined);
   // A shorter-lived token, so the countdowns show both formats.
-  const staging = await desktop.engine.vault.getAccessToken('staging');
+  const staging = await engineParts(desktop.engine).vault.getAccessToken('staging');
   if (staging !== undefined) {
     await storeAccessTokenElsewhere(desktop.engine, 'staging', {
       ...staging,

@@ -1,7 +1,11 @@
 import Conf from 'conf';
 import type { AccessTokenRecord } from '../../main/common/account.js';
 import { addAccount } from '../../main/node/sign-in/add-pasted-account.js';
-import { TokenEngine, type TokenEngineDeps } from '../../main/node/engine/token-engine.js';
+import {
+  TokenEngine,
+  type TokenEngineDeps,
+  engineParts,
+} from '../../main/node/engine/token-engine.js';
 import { loadKeytar, type KeychainBackend } from '../../main/node/keychain/keychain-backend.js';
 import { SecretVault } from '../../main/node/keychain/secret-vault.js';
 import { TokenClient } from '../../main/node/oauth/token-client.js';
@@ -87,8 +91,8 @@ export async function storeAccessTokenElsewhere(
   name: string,
   record: AccessTokenRecord,
 ): Promise<void> {
-  const { createdAt } = engine.settings.requireAccount(name);
-  await engine.vault.setAccessToken(name, record);
-  const ledger = new TokenLedger(engine.settings.dataDir);
+  const { createdAt } = engineParts(engine).settings.requireAccount(name);
+  await engineParts(engine).vault.setAccessToken(name, record);
+  const ledger = new TokenLedger(engineParts(engine).settings.dataDir);
   ledger.settle(name, createdAt, ledger.advance(name, createdAt), record);
 }

@@ -108,7 +108,7 @@ export async function addCommand(args: string[]): Promise<void> {
   });
   const token = await engine.getToken(account.name, { minTtl: 0 });
   process.stderr.write(
-    `Added "${account.name}"${account.who === undefined ? '' : ` (${account.who})`}. Its access token is valid for ${describeLifetime(token.expiresAt - engine.clock.now())}.\n`,
+    `Added "${account.name}"${account.who === undefined ? '' : ` (${account.who})`}. Its access token is valid for ${describeLifetime(token.expiresAt - engine.now())}.\n`,
   );
 }
 

@@ -111,7 +111,7 @@ function serve(socket: Socket, handle: (request: BrokerRequest) => Promise<Broke
  */
 async function answer(engine: TokenEngine, request: BrokerRequest): Promise<BrokerResponse> {
   const { id, name } = request;
-  if (request.service !== engine.vault.service) return declined(id, 'other_keychain');
+  if (request.service !== engine.keychainService) return declined(id, 'other_keychain');
   try {
     if (request.op === 'token') {
       let warning: string | undefined;

@@ -14,6 +14,8 @@ import { SignInFlows } from './sign-in-flow-service.js';
 
 export interface DesktopServiceDeps {
   engine: TokenEngine;
+  /** The settings file the windows edit: labels, scopes, the default account, the options. */
+  settings: SettingsStore;
   /** The main process's clipboard action: the token goes from the engine to the clipboard, never to a window. */
   copyToken(name: string): Promise<void>;
   /** Opens a URL in the user's browser (sign-in pages). */
@@ -45,8 +47,7 @@ const PUSH_DEBOUNCE_MS = 50;
 
 /** What the accounts and settings windows call, as plain values; the IPC gate wraps them. */
 export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
-  const { engine } = deps;
-  const { settings } = engine;
+  const { engine, settings } = deps;
   const listeners = new Set<AccountsListener>();
   const editListeners = new Set<() => void>();
   let pushTimer: NodeJS.Timeout | undefined;
@@ -61,7 +62,7 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
       deps.applyOptions?.(options);
     }
     if (listeners.size === 0) return;
-    const views = await accountViews(engine);
+    const views = await accountViews(engine, settings);
     for (const listener of listeners) listener(views);
   };
   const changed = (): void => {
@@ -73,10 +74,10 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
     for (const listener of editListeners) listener();
   };
   const stopStatus = engine.onStatus(changed);
-  const flows = new SignInFlows({ engine, openUrl: deps.openUrl, onStored: edited });
+  const flows = new SignInFlows({ engine, settings, openUrl: deps.openUrl, onStored: edited });
 
   const handlers: IpcHandlers = {
-    'accounts:list': () => accountViews(engine),
+    'accounts:list': () => accountViews(engine, settings),
     'accounts:copy-token': async (name) => {
       settings.requireAccount(name);
       await deps.copyToken(name);
@@ -84,7 +85,7 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
     },
     'accounts:refresh': async (name) => {
       await engine.refresh(name);
-      return accountView(engine, name);
+      return accountView(engine, settings, name);
     },
     'accounts:update': async (name, patch) => {
       settings.requireAccount(name);
@@ -94,7 +95,7 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
         if (clean.scopes !== undefined) account.scopes = clean.scopes;
       });
       edited();
-      return accountView(engine, name);
+      return accountView(engine, settings, name);
     },
     'accounts:set-default': async (name) => {
       settings.requireAccount(name);

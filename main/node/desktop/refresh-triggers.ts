@@ -21,7 +21,7 @@ export class RefreshTriggers {
     private readonly engine: TokenEngine,
     private readonly refresher: Pick<BackgroundRefresher, 'replan' | 'plan' | 'forget'>,
   ) {
-    this.#known = signatures(engine.settings.accounts());
+    this.#known = signatures(engine.accounts());
     // What the engine remembers of an account is keyed by its creation time, so one removed and
     // added again starts clean there; here only the schedule follows.
   }
@@ -41,13 +41,13 @@ export class RefreshTriggers {
    * with a good token keep their planned time.
    */
   async networkBack(): Promise<void> {
-    for (const account of this.engine.settings.accounts()) await this.refresher.plan(account.name);
+    for (const account of this.engine.accounts()) await this.refresher.plan(account.name);
   }
 
   /** The settings file changed: schedule new accounts, drop removed ones, re-plan changed ones. */
   async settingsChanged(): Promise<AccountChanges> {
     const before = this.#known;
-    const now = signatures(this.engine.settings.accounts());
+    const now = signatures(this.engine.accounts());
     const changes: AccountChanges = { added: [], removed: [], changed: [] };
     for (const [name, signature] of now) {
       const was = before.get(name);

@@ -7,7 +7,7 @@ import { formatError } from '../../common/redact.js';
 import { withFileLock } from '../file-lock.js';
 import type { GrantOutcome } from '../oauth/token-response.js';
 import { locksDir } from '../paths.js';
-import type { TokenEngine } from './token-engine.js';
+import { engineParts, type TokenEngine } from './token-engine.js';
 
 /**
  * Proves a pasted refresh token with one refresh (RFC 6749 §6) before keeping anything. If the
@@ -21,8 +21,9 @@ export async function provePastedToken(
   refreshToken: string,
 ): Promise<{ account: Account; token: AccessTokenRecord }> {
   return withAccountLock(engine, account.name, async () => {
-    if (engine.settings.account(account.name) !== undefined) throw accountExists(account.name);
-    const outcome = await engine.client.refresh(account, clientSecret, refreshToken);
+    if (engineParts(engine).settings.account(account.name) !== undefined)
+      throw accountExists(account.name);
+    const outcome = await engineParts(engine).client.refresh(account, clientSecret, refreshToken);
     try {
       await writeNewAccount(engine, account, clientSecret, {
         record: outcome.record,
@@ -57,7 +58,8 @@ export async function storeNewAccount(
   return withAccountLock(engine, account.name, async () => {
     // Checked again under the lock: another process may have taken the name meanwhile, and its
     // keychain entries must not be touched by our clean-up.
-    if (engine.settings.account(account.name) !== undefined) throw accountExists(account.name);
+    if (engineParts(engine).settings.account(account.name) !== undefined)
+      throw accountExists(account.name);
     const stored = grant.who === undefined ? account : { ...account, who: grant.who };
     await writeNewAccount(engine, stored, clientSecret, grant);
     return stored;
@@ -72,15 +74,17 @@ async function writeNewAccount(
 ): Promise<void> {
   const { name } = account;
   try {
-    await engine.vault.setTokens(name, tokenSet(grant));
+    await engineParts(engine).vault.setTokens(name, tokenSet(grant));
     if (clientSecret !== undefined && account.clientAuth !== 'none')
-      await engine.vault.set(name, 'client_secret', clientSecret);
-    await engine.settings.mutate((data) => {
+      await engineParts(engine).vault.set(name, 'client_secret', clientSecret);
+    await engineParts(engine).settings.mutate((data) => {
       data.accounts[name] = account;
       data.defaultAccount ??= name;
     });
   } catch (err) {
-    await engine.vault.deleteAccount(name).catch(() => undefined);
+    await engineParts(engine)
+      .vault.deleteAccount(name)
+      .catch(() => undefined);
     throw err;
   }
   engine.tokensReplaced(account, grant.record);
@@ -101,15 +105,15 @@ export async function replaceGrant(
   grant: GrantOutcome,
 ): Promise<Account> {
   return withAccountLock(engine, name, async () => {
-    engine.settings.requireAccount(name);
+    engineParts(engine).settings.requireAccount(name);
     // A machine account has no refresh token: keep none. Otherwise the new one replaces the dead.
-    await engine.vault.setTokens(name, tokenSet(grant));
-    await engine.settings.patchAccount(name, (a) => {
+    await engineParts(engine).vault.setTokens(name, tokenSet(grant));
+    await engineParts(engine).settings.patchAccount(name, (a) => {
       delete a.signInRequired;
       delete a.lastError;
       if (grant.who !== undefined) a.who = grant.who;
     });
-    const account = engine.settings.requireAccount(name);
+    const account = engineParts(engine).settings.requireAccount(name);
     engine.tokensReplaced(account, grant.record);
     return account;
   });
@@ -124,14 +128,14 @@ export async function removeAccount(
   name: string,
   options: { revoke?: boolean } = {},
 ): Promise<RemoveOutcome> {
-  const account = engine.settings.requireAccount(name);
+  const account = engineParts(engine).settings.requireAccount(name);
   const outcome = await withAccountLock(engine, name, async () => {
     const revoked =
       options.revoke === false
         ? { revocation: 'skipped' as const }
         : await revokeGrant(engine, account);
-    await engine.vault.deleteAccount(name);
-    await engine.settings.mutate((data) => {
+    await engineParts(engine).vault.deleteAccount(name);
+    await engineParts(engine).settings.mutate((data) => {
       data.accounts = Object.fromEntries(
         Object.entries(data.accounts).filter(([key]) => key !== name),
       );
@@ -153,14 +157,19 @@ async function revokeGrant(engine: TokenEngine, account: Account): Promise<Remov
   try {
     const machine = account.grant === 'client_credentials';
     const token = machine
-      ? (await engine.vault.getAccessToken(account.name))?.accessToken
+      ? (await engineParts(engine).vault.getAccessToken(account.name))?.accessToken
       : await engine.currentRefreshToken(account.name);
     if (token === undefined) return { revocation: 'skipped' };
     const secret =
       account.clientAuth === 'none'
         ? undefined
-        : await engine.vault.get(account.name, 'client_secret');
-    await engine.client.revoke(account, secret, token, machine ? 'access_token' : 'refresh_token');
+        : await engineParts(engine).vault.get(account.name, 'client_secret');
+    await engineParts(engine).client.revoke(
+      account,
+      secret,
+      token,
+      machine ? 'access_token' : 'refresh_token',
+    );
     return { revocation: 'revoked' };
   } catch (err) {
     return {
@@ -171,5 +180,8 @@ async function revokeGrant(engine: TokenEngine, account: Account): Promise<Remov
 }
 
 function withAccountLock<T>(engine: TokenEngine, name: string, work: () => Promise<T>): Promise<T> {
-  return withFileLock(join(locksDir(engine.settings.dataDir), `account-${name}`), work);
+  return withFileLock(
+    join(locksDir(engineParts(engine).settings.dataDir), `account-${name}`),
+    work,
+  );
 }

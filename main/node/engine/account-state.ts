@@ -19,6 +19,9 @@ export class AccountState {
   clientSecret: { value: string | undefined } | undefined;
   /** A rotated token set the keychain has not accepted yet. It outranks the keychain's copy. */
   unsaved: StoredTokens | undefined;
+  /** A keychain write of this process still under way, and the generation it saves. */
+  saving: Promise<void> | undefined;
+  savingGeneration: number | undefined;
   /** A refresh under way in this process (single flight), and the one keychain read shared. */
   inflight: Promise<AccessTokenRecord> | undefined;
   reading: Promise<void> | undefined;

@@ -1,7 +1,7 @@
 import { retryDelayMs } from '../../common/backoff.js';
 import { asTokenTrayError } from '../../common/errors.js';
 import { RefreshScheduler } from '../../common/refresh-scheduler.js';
-import type { TokenEngine } from './token-engine.js';
+import { engineParts, type TokenEngine } from './token-engine.js';
 
 /** Transient failures in the background back off from 5 s up to 5 min, with full jitter. */
 const BACKGROUND_BACKOFF = { baseMs: 5_000, capMs: 5 * 60_000 };
@@ -17,7 +17,7 @@ export class BackgroundRefresher {
 
   constructor(private readonly engine: TokenEngine) {
     this.scheduler = new RefreshScheduler({
-      clock: engine.clock,
+      clock: engineParts(engine).clock,
       onDue: (name) => void this.run(name),
     });
   }
@@ -79,7 +79,8 @@ export class BackgroundRefresher {
       this.engine.failures(name, 'failed');
       this.scheduler.schedule(
         name,
-        this.engine.clock.now() + retryDelayMs(attempt, error.retryAfterMs, BACKGROUND_BACKOFF),
+        engineParts(this.engine).clock.now() +
+          retryDelayMs(attempt, error.retryAfterMs, BACKGROUND_BACKOFF),
       );
     }
   }

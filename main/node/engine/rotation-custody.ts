@@ -28,18 +28,37 @@ export class RotationCustody {
     state: AccountState,
     tokens: StoredTokens,
     rotated: boolean,
+    generation: number,
+    onSaved: () => void,
   ): Promise<void> {
+    // One account's writes stay in order: a rotation never lands under an older cache write.
+    const earlier = state.saving ?? Promise.resolve();
     if (!rotated) {
-      // Only the access token is new: a cache, whose failure costs one refresh elsewhere.
-      await this.vault.setTokens(account.name, tokens).catch(() => undefined);
+      // Only the access token is new, and the refresh token we hold stays good: the write is a
+      // cache for other processes, whose failure costs one refresh elsewhere. The token is handed
+      // out without waiting for it; until it lands, other processes see the generation pending
+      // and read the keychain again.
+      state.savingGeneration = generation;
+      const saving = earlier
+        .then(() => this.vault.setTokens(account.name, tokens))
+        .then(onSaved, () => undefined)
+        .finally(() => {
+          if (state.saving === saving) {
+            state.saving = undefined;
+            state.savingGeneration = undefined;
+          }
+        });
+      state.saving = saving;
       return;
     }
     state.unsaved = tokens;
+    await earlier;
     let lastError: unknown;
     for (let attempt = 0; attempt < this.saveAttempts; attempt++) {
       try {
         await this.vault.setTokens(account.name, tokens);
         state.unsaved = undefined;
+        onSaved();
         return;
       } catch (err) {
         lastError = err;

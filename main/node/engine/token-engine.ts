@@ -55,10 +55,10 @@ export interface TokenOptions {
  * refresh tokens is ./rotation-custody.ts, status and failures ./account-health.ts.
  */
 export class TokenEngine {
-  readonly settings: SettingsStore;
-  readonly vault: SecretVault;
-  readonly client: TokenClient;
-  readonly clock: Clock;
+  readonly #settings: SettingsStore;
+  readonly #vault: SecretVault;
+  readonly #client: TokenClient;
+  readonly #clock: Clock;
   readonly #retry: RetryPolicy;
   readonly #states = new AccountStates();
   readonly #ledger: TokenLedger;
@@ -66,14 +66,35 @@ export class TokenEngine {
   readonly #custody: RotationCustody;
 
   constructor(deps: TokenEngineDeps) {
-    this.settings = deps.settings;
-    this.vault = deps.vault;
-    this.client = deps.client;
-    this.clock = deps.clock ?? systemClock;
+    this.#settings = deps.settings;
+    this.#vault = deps.vault;
+    this.#client = deps.client;
+    this.#clock = deps.clock ?? systemClock;
+    partsOf.set(this, {
+      settings: this.#settings,
+      vault: this.#vault,
+      client: this.#client,
+      clock: this.#clock,
+    });
     this.#retry = deps.retry ?? INTERACTIVE_RETRIES;
     this.#ledger = new TokenLedger(deps.settings.dataDir);
-    this.#health = new AccountHealth(deps.settings, this.clock);
+    this.#health = new AccountHealth(deps.settings, this.#clock);
     this.#custody = new RotationCustody(deps.vault, this.#health, deps.saveAttempts ?? 3);
+  }
+
+  /** The engine's time: epoch ms, from the clock it was given. */
+  now(): number {
+    return this.#clock.now();
+  }
+
+  /** The keychain service the engine's secrets live under. */
+  get keychainService(): string {
+    return this.#vault.service;
+  }
+
+  /** The accounts, in order of name: non-secret metadata from the settings snapshot. */
+  accounts(): Account[] {
+    return this.#settings.accounts();
   }
 
   onStatus(listener: StatusListener): () => void {
@@ -92,14 +113,14 @@ export class TokenEngine {
       const error = asTokenTrayError(err);
       const passing = error.code === 'transient' || error.code === 'lock_timeout';
       if (minTtl !== undefined || !passing || held === undefined) throw error;
-      const left = Math.floor((held.expiresAt - this.clock.now()) / 1000);
+      const left = Math.floor((held.expiresAt - this.#clock.now()) / 1000);
       if (left <= 0) throw error;
       options.onWarning?.(
         `${error.message} The current token of "${name}" is still valid for ${left} s.`,
       );
       return held;
     }
-    if (minTtl !== undefined && need(record, this.clock.now())) {
+    if (minTtl !== undefined && need(record, this.#clock.now())) {
       throw new TokenTrayError(
         'invalid_input',
         `The provider issues tokens for "${name}" that live ${lifetimeSeconds(record)} s, less than the ${minTtl} s asked for.`,
@@ -111,7 +132,7 @@ export class TokenEngine {
 
   /** Refreshes now, unless another caller or process got a token after this call began. */
   async refresh(name: string): Promise<AccessTokenRecord> {
-    const askedAt = this.clock.now();
+    const askedAt = this.#clock.now();
     return this.ensure(name, (record) => record === undefined || record.issuedAt < askedAt);
   }
 
@@ -122,16 +143,16 @@ export class TokenEngine {
 
   /** An account's status, from memory and the token ledger: no secret is read. */
   async status(name: string): Promise<AccountStatusReport> {
-    return this.report(this.settings.requireAccount(name));
+    return this.report(this.#settings.requireAccount(name));
   }
 
   async statuses(): Promise<AccountStatusReport[]> {
-    return this.settings.accounts().map((account) => this.report(account));
+    return this.#settings.accounts().map((account) => this.report(account));
   }
 
   /** The accounts, by name, in order. */
   accountNames(): string[] {
-    return this.settings.accounts().map((a) => a.name);
+    return this.accounts().map((a) => a.name);
   }
 
   /**
@@ -139,24 +160,24 @@ export class TokenEngine {
    * its current token without a secret; undefined when it must not (gone, or sign-in required).
    */
   refreshPoint(name: string, record?: TokenTimes): number | undefined {
-    const account = this.settings.account(name);
+    const account = this.#settings.account(name);
     if (account === undefined || account.signInRequired !== undefined) return undefined;
     const times = record ?? this.times(account);
-    if (times === undefined) return this.clock.now();
+    if (times === undefined) return this.#clock.now();
     return planRefreshAt(times.issuedAt, times.expiresAt, {
-      fraction: this.settings.options().refreshAtFraction,
+      fraction: this.#settings.options().refreshAtFraction,
       late: refreshKillsPreviousToken(account.provider),
     });
   }
 
   /** Whether a refresh of this account ends the access tokens it handed out before. */
   refreshKillsPrevious(name: string): boolean {
-    return refreshKillsPreviousToken(this.settings.requireAccount(name).provider);
+    return refreshKillsPreviousToken(this.#settings.requireAccount(name).provider);
   }
 
   /** The refresh token to present now: one the keychain has not accepted yet outranks its copy. */
   async currentRefreshToken(name: string): Promise<string | undefined> {
-    const state = this.#states.of(this.settings.requireAccount(name));
+    const state = this.#states.of(this.#settings.requireAccount(name));
     if (state.unsaved === undefined) await this.load(name, state, true);
     return state.currentRefreshToken;
   }
@@ -173,7 +194,7 @@ export class TokenEngine {
 
   /** For the scheduler's backoff: failures in a row, counted with the account's state. */
   failures(name: string, change?: 'failed' | 'succeeded'): number {
-    const account = this.settings.account(name);
+    const account = this.#settings.account(name);
     if (account === undefined) return 0;
     const state = this.#states.of(account);
     if (change === 'failed') state.failures++;
@@ -214,15 +235,16 @@ export class TokenEngine {
   private async ensure(name: string, need: Need): Promise<AccessTokenRecord> {
     const { account, state } = this.requireUsable(name);
     const changed = this.changedElsewhere(account, state);
-    if (!changed && !need(state.record, this.clock.now())) return state.record as AccessTokenRecord;
+    if (!changed && !need(state.record, this.#clock.now()))
+      return state.record as AccessTokenRecord;
     // Single flight: join the refresh under way before touching the keychain, then judge its
     // result by our own need (a caller asking for a longer min-ttl may need one more).
     if (state.inflight !== undefined) {
       const record = await state.inflight;
-      if (!need(record, this.clock.now())) return record;
+      if (!need(record, this.#clock.now())) return record;
     } else if (changed) {
       await this.load(name, state, false);
-      if (!need(state.record, this.clock.now())) return state.record as AccessTokenRecord;
+      if (!need(state.record, this.#clock.now())) return state.record as AccessTokenRecord;
     }
     state.inflight ??= this.refreshLocked(name, state, need).finally(() => {
       state.inflight = undefined;
@@ -246,9 +268,10 @@ export class TokenEngine {
   private async load(name: string, state: AccountState, shared: boolean): Promise<void> {
     if (shared && state.reading !== undefined) return state.reading;
     const reading = (async () => {
+      await state.saving; // our own write first, so the read cannot see what it replaces
       // The generation first: if it moves during the read, the next check reads again.
       const generation = this.#ledger.settled(name, state.createdAt);
-      state.adopt(await this.vault.getTokens(name), generation);
+      state.adopt(await this.#vault.getTokens(name), generation);
     })();
     if (!shared) return reading;
     state.reading = reading.finally(() => {
@@ -267,7 +290,7 @@ export class TokenEngine {
     this.#health.emit(name, state);
     try {
       const record = await withFileLock(
-        join(locksDir(this.settings.dataDir), `account-${name}`),
+        join(locksDir(this.#settings.dataDir), `account-${name}`),
         () => this.refreshHoldingLock(name, state, need),
       );
       state.refreshing = false;
@@ -291,7 +314,7 @@ export class TokenEngine {
     // ledger says so without reading a secret; only then is the keychain read again.
     if (state.unsaved === undefined && this.movedOn(account, state))
       await this.load(name, state, false);
-    if (!need(state.record, this.clock.now())) return state.record as AccessTokenRecord;
+    if (!need(state.record, this.#clock.now())) return state.record as AccessTokenRecord;
     const secret = account.clientAuth === 'none' ? undefined : await this.clientSecret(name, state);
     const refreshToken = state.currentRefreshToken;
     if (account.grant !== 'client_credentials' && refreshToken === undefined) {
@@ -305,7 +328,7 @@ export class TokenEngine {
     const generation = this.#ledger.advance(name, account.createdAt);
     let outcome;
     try {
-      outcome = await requestGrant(this.client, account, secret, refreshToken, this.#retry);
+      outcome = await requestGrant(this.#client, account, secret, refreshToken, this.#retry);
     } catch (err) {
       const error = asTokenTrayError(err);
       if (error.code === 'sign_in_required')
@@ -317,25 +340,26 @@ export class TokenEngine {
       ...((rotated ?? refreshToken) === undefined ? {} : { refreshToken: rotated ?? refreshToken }),
       record: outcome.record,
     };
-    await this.#custody.keep(account, state, tokens, rotated !== undefined);
-    // The write is done: what can wait, waited until now.
+    await this.#custody.keep(account, state, tokens, rotated !== undefined, generation, () =>
+      this.#ledger.settle(name, account.createdAt, generation, outcome.record),
+    );
+    // The rotated token is saved: what can wait, waited until now.
     state.adopt(tokens, generation);
-    this.#ledger.settle(name, account.createdAt, generation, outcome.record);
     await this.#health.recovered(account);
     return outcome.record;
   }
 
   /** Whether the keychain may hold other tokens than memory: unknown, or stored elsewhere since. */
   private movedOn(account: Account, state: AccountState): boolean {
-    return (
-      !state.loaded ||
-      state.generation === undefined ||
-      this.#ledger.settled(account.name, account.createdAt) !== state.generation
-    );
+    if (!state.loaded || state.generation === undefined) return true;
+    const entry = this.#ledger.read(account.name, account.createdAt);
+    if (entry === undefined || entry.generation !== state.generation) return true;
+    // Pending is someone's write under way: only ours (a cache write not yet landed) is known.
+    return entry.pending === true && state.savingGeneration !== entry.generation;
   }
 
   private requireUsable(name: string): { account: Account; state: AccountState } {
-    const account = this.settings.requireAccount(name);
+    const account = this.#settings.requireAccount(name);
     const state = this.#states.of(account);
     if (account.signInRequired !== undefined && state.unsaved === undefined) {
       throw signInRequiredError(name, account.signInRequired.reason);
@@ -344,7 +368,28 @@ export class TokenEngine {
   }
 
   private async clientSecret(name: string, state: AccountState): Promise<string | undefined> {
-    state.clientSecret ??= { value: await this.vault.get(name, 'client_secret') };
+    state.clientSecret ??= { value: await this.#vault.get(name, 'client_secret') };
     return state.clientSecret.value;
   }
+}
+
+/** What an engine is built of. */
+export interface EngineParts {
+  settings: SettingsStore;
+  vault: SecretVault;
+  client: TokenClient;
+  clock: Clock;
+}
+
+const partsOf = new WeakMap<TokenEngine, EngineParts>();
+
+/**
+ * The engine's parts, for the code that builds on them: the engine's own folder (adding and
+ * removing accounts), the sign-in flows, and tests. Lint keeps every other layer to the engine's
+ * operations (eslint.config.js).
+ */
+export function engineParts(engine: TokenEngine): EngineParts {
+  const parts = partsOf.get(engine);
+  if (parts === undefined) throw new Error('not a TokenEngine');
+  return parts;
 }

@@ -10,7 +10,7 @@ import { accountExists, clientSecretRule } from '../../common/add-account-rules.
 import { TokenTrayError } from '../../common/errors.js';
 import { registerSecret } from '../../common/redact.js';
 import type { AddAccountRequest } from '../../common/ipc-contract.js';
-import type { TokenEngine } from '../engine/token-engine.js';
+import { engineParts, type TokenEngine } from '../engine/token-engine.js';
 import { checkEndpointUrl } from '../oauth/endpoint-policy.js';
 import { PROVIDER_PRESETS, type FixedEndpoints, type ProviderPreset } from './provider-presets.js';
 
@@ -38,7 +38,7 @@ export async function draftAccount(
   request: AddAccountRequest,
 ): Promise<{ account: Account; clientSecret: string | undefined }> {
   const name = validateAccountName(request.name);
-  if (engine.settings.account(name) !== undefined) throw accountExists(name);
+  if (engineParts(engine).settings.account(name) !== undefined) throw accountExists(name);
   const preset = checkRequestShape(request);
   const clientId = request.clientId.trim();
   if (clientId === '')
@@ -78,7 +78,7 @@ export async function draftAccount(
     clientId,
     clientAuth: request.clientAuth ?? chooseAuthMethod(clientSecret, authMethods),
     scopes: request.scopes ?? [...preset.defaultScopes],
-    createdAt: new Date(engine.clock.now()).toISOString(),
+    createdAt: new Date(engineParts(engine).clock.now()).toISOString(),
   };
   return { account, clientSecret };
 }
@@ -156,7 +156,7 @@ async function resolveEndpoints(
   let authMethods: string[] | undefined;
   const issuer = preset.issuer ?? request.issuer;
   if (issuer !== undefined) {
-    const found = await engine.client.discover(issuer);
+    const found = await engineParts(engine).client.discover(issuer);
     const { authMethods: methods, ...rest } = found;
     endpoints = rest;
     authMethods = methods;

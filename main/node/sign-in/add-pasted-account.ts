@@ -1,6 +1,6 @@
 import type { AccessTokenRecord, Account, ClientAuthMethod } from '../../common/account.js';
 import { provePastedToken } from '../engine/account-registry.js';
-import type { TokenEngine } from '../engine/token-engine.js';
+import { engineParts, type TokenEngine } from '../engine/token-engine.js';
 import { draftAccount } from './account-draft.js';
 
 export interface NewAccount {
@@ -34,6 +34,6 @@ export async function addAccount(
     ...(input.clientSecret === undefined ? {} : { clientSecret: input.clientSecret }),
     ...(input.clientAuth === undefined ? {} : { clientAuth: input.clientAuth }),
   });
-  await engine.vault.probe();
+  await engineParts(engine).vault.probe();
   return provePastedToken(engine, account, clientSecret, input.refreshToken.trim());
 }

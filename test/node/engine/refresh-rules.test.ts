@@ -1,3 +1,4 @@
+import { engineParts } from '../../../main/node/engine/token-engine.js';
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -107,7 +108,7 @@ describe('a still-valid token when the token endpoint is down', () => {
       retry: { retries: 1, baseMs: 10, capMs: 10, maxWaitMs: 100 },
     });
     await addRotatingAccount(engine, provider, 'down');
-    const stored = await engine.vault.getAccessToken('down');
+    const stored = await engineParts(engine).vault.getAccessToken('down');
     assert.ok(stored);
     // An hour's token with 30 s left: under the default minimum of 60 s, so it wants a refresh.
     const thirtyLeft = {
@@ -115,7 +116,7 @@ describe('a still-valid token when the token endpoint is down', () => {
       issuedAt: Date.now() - 3_570_000,
       expiresAt: Date.now() + 30_000,
     };
-    await engine.vault.setAccessToken('down', thirtyLeft);
+    await engineParts(engine).vault.setAccessToken('down', thirtyLeft);
     await provider.close();
 
     const warnings: string[] = [];
@@ -150,7 +151,7 @@ describe('a provider whose refresh ends the previous access token (GitHub)', () 
     const { token: late } = await addRotatingAccount(engine, provider, 'github-like');
     // The local provider behaves like GitHub here: it rotates the refresh token. What differs is
     // what the preset says of the provider.
-    await engine.settings.patchAccount('github-like', (a) => (a.provider = 'github'));
+    await engineParts(engine).settings.patchAccount('github-like', (a) => (a.provider = 'github'));
     const refresher = new BackgroundRefresher(engine);
     try {
       await refresher.start();
