@@ -12,6 +12,8 @@ import type { TokenClient } from '../oauth/token-client.js';
 import { locksDir } from '../paths.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { TokenLedger } from '../settings/token-ledger.js';
+import { registerParts } from './engine-parts.js';
+import { TokenSync } from './token-sync.js';
 import {
   AccountHealth,
   signInRequiredError,
@@ -24,6 +26,7 @@ import { RotationCustody } from './rotation-custody.js';
 
 export { INTERACTIVE_RETRIES, type RetryPolicy } from './grant-request.js';
 export type { StatusListener } from './account-health.js';
+export { engineParts, type EngineParts } from './engine-parts.js';
 
 export interface TokenEngineDeps {
   settings: SettingsStore;
@@ -61,7 +64,7 @@ export class TokenEngine {
   readonly #clock: Clock;
   readonly #retry: RetryPolicy;
   readonly #states = new AccountStates();
-  readonly #ledger: TokenLedger;
+  readonly #sync: TokenSync;
   readonly #health: AccountHealth;
   readonly #custody: RotationCustody;
 
@@ -70,14 +73,14 @@ export class TokenEngine {
     this.#vault = deps.vault;
     this.#client = deps.client;
     this.#clock = deps.clock ?? systemClock;
-    partsOf.set(this, {
+    registerParts(this, {
       settings: this.#settings,
       vault: this.#vault,
       client: this.#client,
       clock: this.#clock,
     });
     this.#retry = deps.retry ?? INTERACTIVE_RETRIES;
-    this.#ledger = new TokenLedger(deps.settings.dataDir);
+    this.#sync = new TokenSync(deps.vault, new TokenLedger(deps.settings.dataDir));
     this.#health = new AccountHealth(deps.settings, this.#clock);
     this.#custody = new RotationCustody(deps.vault, this.#health, deps.saveAttempts ?? 3);
   }
@@ -162,7 +165,7 @@ export class TokenEngine {
   refreshPoint(name: string, record?: TokenTimes): number | undefined {
     const account = this.#settings.account(name);
     if (account === undefined || account.signInRequired !== undefined) return undefined;
-    const times = record ?? this.times(account);
+    const times = record ?? this.#sync.times(account, this.#states.of(account));
     if (times === undefined) return this.#clock.now();
     return planRefreshAt(times.issuedAt, times.expiresAt, {
       fraction: this.#settings.options().refreshAtFraction,
@@ -178,7 +181,7 @@ export class TokenEngine {
   /** The refresh token to present now: one the keychain has not accepted yet outranks its copy. */
   async currentRefreshToken(name: string): Promise<string | undefined> {
     const state = this.#states.of(this.#settings.requireAccount(name));
-    if (state.unsaved === undefined) await this.load(name, state, true);
+    if (state.unsaved === undefined) await this.#sync.load(name, state, true);
     return state.currentRefreshToken;
   }
 
@@ -205,36 +208,23 @@ export class TokenEngine {
   /** Marks a new token set as stored by this process (after a sign-in), for other processes too. */
   tokensReplaced(account: Account, record: AccessTokenRecord): void {
     this.#states.forget(account.name);
-    const generation = this.#ledger.advance(account.name, account.createdAt);
-    this.#ledger.settle(account.name, account.createdAt, generation, record);
+    this.#sync.settle(account, this.#sync.advance(account), record);
   }
 
   /** Drops what is kept of a removed account, here and in the ledger. */
   removed(name: string): void {
     this.#states.forget(name);
-    this.#ledger.remove(name);
+    this.#sync.removed(name);
   }
 
   private report(account: Account): AccountStatusReport {
-    return this.#health.describe(account, this.#states.of(account), this.times(account));
-  }
-
-  /** The current token's times, from memory, or from the ledger when another process moved on. */
-  private times(account: Account): TokenTimes | undefined {
     const state = this.#states.of(account);
-    const entry = this.#ledger.read(account.name, account.createdAt);
-    const fromLedger =
-      entry?.expiresAt !== undefined && entry.issuedAt !== undefined
-        ? { issuedAt: entry.issuedAt, expiresAt: entry.expiresAt, scope: entry.scope }
-        : undefined;
-    const moved =
-      entry !== undefined && (entry.pending === true || entry.generation !== state.generation);
-    return moved || state.record === undefined ? (fromLedger ?? state.record) : state.record;
+    return this.#health.describe(account, state, this.#sync.times(account, state));
   }
 
   private async ensure(name: string, need: Need): Promise<AccessTokenRecord> {
     const { account, state } = this.requireUsable(name);
-    const changed = this.changedElsewhere(account, state);
+    const changed = this.#sync.changedElsewhere(account, state);
     if (!changed && !need(state.record, this.#clock.now()))
       return state.record as AccessTokenRecord;
     // Single flight: join the refresh under way before touching the keychain, then judge its
@@ -243,41 +233,13 @@ export class TokenEngine {
       const record = await state.inflight;
       if (!need(record, this.#clock.now())) return record;
     } else if (changed) {
-      await this.load(name, state, false);
+      await this.#sync.load(name, state, false);
       if (!need(state.record, this.#clock.now())) return state.record as AccessTokenRecord;
     }
     state.inflight ??= this.refreshLocked(name, state, need).finally(() => {
       state.inflight = undefined;
     });
     return state.inflight;
-  }
-
-  /**
-   * Whether memory may be behind the keychain: never read, or another process stored tokens
-   * since (the ledger's generation moved). Providers whose refresh ends the previous access token
-   * make this matter even for a token that looks fresh.
-   */
-  private changedElsewhere(account: Account, state: AccountState): boolean {
-    if (!state.loaded) return true;
-    if (state.unsaved !== undefined) return false;
-    if (!refreshKillsPreviousToken(account.provider) && state.record !== undefined) return false;
-    return this.movedOn(account, state);
-  }
-
-  /** Reads the token set, once for every caller meanwhile (one D-Bus round trip for a crowd). */
-  private async load(name: string, state: AccountState, shared: boolean): Promise<void> {
-    if (shared && state.reading !== undefined) return state.reading;
-    const reading = (async () => {
-      await state.saving; // our own write first, so the read cannot see what it replaces
-      // The generation first: if it moves during the read, the next check reads again.
-      const generation = this.#ledger.settled(name, state.createdAt);
-      state.adopt(await this.#vault.getTokens(name), generation);
-    })();
-    if (!shared) return reading;
-    state.reading = reading.finally(() => {
-      state.reading = undefined;
-    });
-    return state.reading;
   }
 
   /** Refresh under the account's cross-process lock, re-checking everything once it is held. */
@@ -312,10 +274,11 @@ export class TokenEngine {
     const { account } = this.requireUsable(name);
     // Another process may have refreshed while we waited for the lock: its token is ours. The
     // ledger says so without reading a secret; only then is the keychain read again.
-    if (state.unsaved === undefined && this.movedOn(account, state))
-      await this.load(name, state, false);
+    if (state.unsaved === undefined && this.#sync.movedOn(account, state))
+      await this.#sync.load(name, state, false);
     if (!need(state.record, this.#clock.now())) return state.record as AccessTokenRecord;
-    const secret = account.clientAuth === 'none' ? undefined : await this.clientSecret(name, state);
+    const secret =
+      account.clientAuth === 'none' ? undefined : await this.#sync.clientSecret(name, state);
     const refreshToken = state.currentRefreshToken;
     if (account.grant !== 'client_credentials' && refreshToken === undefined) {
       throw await this.#health.markSignInRequired(
@@ -325,7 +288,7 @@ export class TokenEngine {
       );
     }
     // Before the token is presented: from here on, other processes know their memory may be old.
-    const generation = this.#ledger.advance(name, account.createdAt);
+    const generation = this.#sync.advance(account);
     let outcome;
     try {
       outcome = await requestGrant(this.#client, account, secret, refreshToken, this.#retry);
@@ -341,21 +304,12 @@ export class TokenEngine {
       record: outcome.record,
     };
     await this.#custody.keep(account, state, tokens, rotated !== undefined, generation, () =>
-      this.#ledger.settle(name, account.createdAt, generation, outcome.record),
+      this.#sync.settle(account, generation, outcome.record),
     );
     // The rotated token is saved: what can wait, waited until now.
     state.adopt(tokens, generation);
     await this.#health.recovered(account);
     return outcome.record;
-  }
-
-  /** Whether the keychain may hold other tokens than memory: unknown, or stored elsewhere since. */
-  private movedOn(account: Account, state: AccountState): boolean {
-    if (!state.loaded || state.generation === undefined) return true;
-    const entry = this.#ledger.read(account.name, account.createdAt);
-    if (entry === undefined || entry.generation !== state.generation) return true;
-    // Pending is someone's write under way: only ours (a cache write not yet landed) is known.
-    return entry.pending === true && state.savingGeneration !== entry.generation;
   }
 
   private requireUsable(name: string): { account: Account; state: AccountState } {
@@ -366,30 +320,4 @@ export class TokenEngine {
     }
     return { account, state };
   }
-
-  private async clientSecret(name: string, state: AccountState): Promise<string | undefined> {
-    state.clientSecret ??= { value: await this.#vault.get(name, 'client_secret') };
-    return state.clientSecret.value;
-  }
-}
-
-/** What an engine is built of. */
-export interface EngineParts {
-  settings: SettingsStore;
-  vault: SecretVault;
-  client: TokenClient;
-  clock: Clock;
-}
-
-const partsOf = new WeakMap<TokenEngine, EngineParts>();
-
-/**
- * The engine's parts, for the code that builds on them: the engine's own folder (adding and
- * removing accounts), the sign-in flows, and tests. Lint keeps every other layer to the engine's
- * operations (eslint.config.js).
- */
-export function engineParts(engine: TokenEngine): EngineParts {
-  const parts = partsOf.get(engine);
-  if (parts === undefined) throw new Error('not a TokenEngine');
-  return parts;
 }
