@@ -71,7 +71,7 @@ export async function askBroker(
 ): Promise<Record<string, unknown> | undefined> {
   try {
     const address = await brokerAddress(dataDir);
-    if (address.kind === 'unix' && !(await isPrivateDir(address.dir))) return undefined;
+    if (address.kind === 'unix' && !isPrivateDir(address.dir)) return undefined;
     return await new Promise((resolve) => {
       const socket = createConnection(address.path);
       const lines = new LineSplitter();
