@@ -16,7 +16,7 @@ export class AccountState {
   /** The ledger generation `record` and `refreshToken` belong to (see ../settings/token-ledger.ts). */
   generation: number | undefined;
   /** The client secret, read once: a new secret means a new account. */
-  clientSecret: { value: string | undefined } | undefined;
+  clientSecret: Promise<string | undefined> | undefined;
   /** A rotated token set the keychain has not accepted yet. It outranks the keychain's copy. */
   unsaved: StoredTokens | undefined;
   /** A keychain write of this process still under way, and the generation it saves. */

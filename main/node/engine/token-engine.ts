@@ -136,6 +136,9 @@ export class TokenEngine {
   /** Refreshes now, unless another caller or process got a token after this call began. */
   async refresh(name: string): Promise<AccessTokenRecord> {
     const askedAt = this.#clock.now();
+    // A forced refresh will need the client secret: read it beside the token set, not after it.
+    const { account, state } = this.requireUsable(name);
+    if (account.clientAuth !== 'none') this.#sync.clientSecret(name, state).catch(() => undefined);
     return this.ensure(name, (record) => record === undefined || record.issuedAt < askedAt);
   }
 

@@ -65,10 +65,18 @@ export class TokenSync {
     return entry.pending === true && state.savingGeneration !== entry.generation;
   }
 
-  async clientSecret(name: string, state: AccountState): Promise<string | undefined> {
-    state.clientSecret ??= { value: await this.vault.get(name, 'client_secret') };
-    return state.clientSecret.value;
+  /** The client secret, read once per account and process; a failed read is tried again. */
+  clientSecret(name: string, state: AccountState): Promise<string | undefined> {
+    if (state.clientSecret === undefined) {
+      const reading = this.vault.get(name, 'client_secret');
+      state.clientSecret = reading;
+      reading.catch(() => {
+        if (state.clientSecret === reading) state.clientSecret = undefined;
+      });
+    }
+    return state.clientSecret;
   }
+
   /** Moves the generation on, pending, before a refresh token is presented. */
   advance(account: Account): number {
     return this.ledger.advance(account.name, account.createdAt);

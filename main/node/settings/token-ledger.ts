@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccessTokenRecord } from '../../common/account.js';
 import { stateDir } from '../paths.js';
@@ -52,10 +52,14 @@ export class TokenLedger {
     return entry === undefined || entry.pending === true ? undefined : entry.generation;
   }
 
-  /** Moves the generation on, pending; the times are kept until the new token is known. */
+  /**
+   * Moves the generation on, pending; the times are kept until the new token is known. It never
+   * comes back to an earlier number, even after the file was lost: a process whose memory is
+   * labelled with an old generation must never see that label again for other tokens.
+   */
   advance(name: string, createdAt: string): number {
     const before = this.read(name, createdAt);
-    const generation = (before?.generation ?? 0) + 1;
+    const generation = Math.max((before?.generation ?? 0) + 1, Date.now());
     this.write(name, { ...before, createdAt, generation, pending: true });
     return generation;
   }
@@ -80,10 +84,10 @@ export class TokenLedger {
       mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
       this.#made = true;
     }
-    // Written aside and renamed into place, so a reader never sees half a file.
-    const temp = `${this.path(name)}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(entry), { mode: 0o600 });
-    renameSync(temp, this.path(name));
+    // Written in place, not renamed into place: a reader that meets half a file reads no
+    // generation, which only makes it read the keychain again; a rename costs more than the rest
+    // of a refresh's local work.
+    writeFileSync(this.path(name), JSON.stringify(entry), { mode: 0o600 });
   }
 
   private path(name: string): string {
