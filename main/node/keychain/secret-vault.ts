@@ -38,6 +38,8 @@ const TOKEN_SET = 'tokentray-tokens:v1:';
  */
 export class SecretVault {
   readonly #entries: KeychainEntries;
+  /** Accounts seen with an access token in its old entry of its own, deleted once replaced. */
+  readonly #legacy = new Set<string>();
 
   constructor(backend: () => Promise<KeychainBackend>, service: string = DEFAULT_SERVICE) {
     this.#entries = new KeychainEntries(backend, service);
@@ -76,6 +78,7 @@ export class SecretVault {
     if (main?.startsWith(TOKEN_SET) === true) return parseTokenSet(main);
     if (main !== undefined) registerSecret(main);
     const record = await this.legacyAccessToken(name);
+    if (record !== undefined) this.#legacy.add(name);
     return {
       ...(main === undefined ? {} : { refreshToken: main }),
       ...(record === undefined ? {} : { record }),
@@ -90,6 +93,9 @@ export class SecretVault {
     })}`;
     checkSize('refresh_token', value);
     await this.#entries.write(entryKey(name, 'refresh_token'), value);
+    // The old entry's token is superseded: it must not linger in the keychain.
+    if (tokens.record !== undefined && this.#legacy.delete(name))
+      await this.#entries.remove(entryKey(name, 'access_token')).catch(() => undefined);
   }
 
   async delete(name: string, kind: SecretKind): Promise<void> {
