@@ -7,12 +7,13 @@ import { refreshKillsPreviousToken } from '../../common/provider-traits.js';
 import { planRefreshAt } from '../../common/refresh-plan.js';
 import { lastsLongEnough, lifetimeSeconds } from '../../common/token-need.js';
 import { withFileLock } from '../file-lock.js';
+import { locksDir } from '../paths.js';
 import type { SecretVault } from '../keychain/secret-vault.js';
 import type { TokenClient } from '../oauth/token-client.js';
-import { locksDir } from '../paths.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { TokenLedger } from '../settings/token-ledger.js';
 import { registerParts } from './engine-parts.js';
+import type { Need, TokenEngineDeps, TokenOptions } from './engine-options.js';
 import { TokenSync } from './token-sync.js';
 import {
   AccountHealth,
@@ -27,29 +28,7 @@ import { RotationCustody } from './rotation-custody.js';
 export { INTERACTIVE_RETRIES, type RetryPolicy } from './grant-request.js';
 export type { StatusListener } from './account-health.js';
 export { engineParts, type EngineParts } from './engine-parts.js';
-
-export interface TokenEngineDeps {
-  settings: SettingsStore;
-  vault: SecretVault;
-  client: TokenClient;
-  clock?: Clock;
-  retry?: RetryPolicy;
-  /** How often, and how fast, to retry saving a rotated refresh token before reporting failure. */
-  saveAttempts?: number;
-}
-
-/** What decides whether a stored token will do, or a refresh is needed. */
-export type Need = (record: AccessTokenRecord | undefined, now: number) => boolean;
-
-export interface TokenOptions {
-  /** Seconds the token must still live. Without it, the default rule of ../../common/token-need.ts. */
-  minTtl?: number;
-  /**
-   * Without an explicit minTtl, a token that is still valid is worth more than an error: when a
-   * refresh fails for a passing reason, the current token is handed out and this is told why.
-   */
-  onWarning?: (message: string) => void;
-}
+export type { Need, TokenEngineDeps, TokenOptions } from './engine-options.js';
 
 /**
  * Keeps every account's access token fresh. It refreshes only when it must, one request per
