@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freshHome, tokentray } from '../support/cli-runner.js';
 import { vault } from '../support/keychain-inspect.js';
@@ -90,6 +92,34 @@ describe('tokentray token without --min-ttl', () => {
       const result = await tokentray(['token', 'down', '--min-ttl', '60'], home);
       assert.equal(result.code, 5, result.stderr);
       assert.equal(result.stdout, '');
+    });
+  });
+
+  describe('a provider whose refresh ends the previous access token', () => {
+    let provider: LocalProvider;
+    let home: string;
+    before(async () => {
+      provider = await startLocalProvider();
+      home = await freshHome();
+      const rt = await provider.mintRefreshToken(provider.clients.rotating.clientId);
+      assert.equal((await add(provider, home, 'gh', rt)).code, 0);
+      // The local provider stands in for GitHub: what differs is what the preset says of it.
+      const file = join(home, 'config.json');
+      const data = JSON.parse(await readFile(file, 'utf8')) as {
+        accounts: Record<string, { provider?: string }>;
+      };
+      (data.accounts.gh as { provider?: string }).provider = 'github';
+      await writeFile(file, JSON.stringify(data));
+    });
+    after(async () => {
+      await tokentray(['remove', 'gh', '--no-revoke'], home);
+      await provider.close();
+    });
+
+    test('`refresh` says the tokens handed out before no longer work', async () => {
+      const result = await tokentray(['refresh', 'gh'], home);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /Tokens handed out before this refresh no longer work/);
     });
   });
 });
