@@ -30,6 +30,8 @@ export interface LedgerEntry {
 export class TokenLedger {
   readonly #dir: string;
   #made = false;
+  /** The highest generation this process issued per account. */
+  readonly #issued = new Map<string, number>();
 
   constructor(dataDir: string) {
     this.#dir = stateDir(dataDir);
@@ -55,11 +57,18 @@ export class TokenLedger {
   /**
    * Moves the generation on, pending; the times are kept until the new token is known. It never
    * comes back to an earlier number, even after the file was lost: a process whose memory is
-   * labelled with an old generation must never see that label again for other tokens.
+   * labelled with an old generation must never see that label again for other tokens. So a lost
+   * file starts again from the clock, 1024 numbers per millisecond (far above any rate of
+   * refreshes) plus a random part, and this process never issues a number twice.
    */
   advance(name: string, createdAt: string): number {
     const before = this.read(name, createdAt);
-    const generation = Math.max((before?.generation ?? 0) + 1, Date.now());
+    const fresh = Date.now() * 1024 + Math.floor(Math.random() * 1024);
+    const generation = Math.max(
+      before === undefined ? fresh : before.generation + 1,
+      (this.#issued.get(name) ?? 0) + 1,
+    );
+    this.#issued.set(name, generation);
     this.write(name, { ...before, createdAt, generation, pending: true });
     return generation;
   }

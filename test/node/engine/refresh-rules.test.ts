@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isTokenTrayError } from '../../../main/common/errors.js';
 import { BackgroundRefresher } from '../../../main/node/engine/background-refresher.js';
+import { loadKeytar } from '../../../main/node/keychain/keychain-backend.js';
 import { addRotatingAccount, openEngine } from '../../support/engine-fixture.js';
 import { isActive } from '../../support/introspect.js';
 import { startLocalProvider, type LocalProvider } from '../../support/local-provider.js';
@@ -65,6 +66,48 @@ describe('refresh rules against a rotating server', () => {
       await isActive(provider, (await openEngine(dir, SERVICE).refresh('dropped')).accessToken),
     );
     assert.equal(provider.counts().error, 0);
+  });
+});
+
+describe('two processes sharing one rotating account', () => {
+  let provider: LocalProvider;
+  let dir: string;
+
+  before(async () => {
+    provider = await startLocalProvider();
+    dir = await mkdtemp(join(tmpdir(), 'tokentray-shared-'));
+  });
+  after(() => provider.close());
+
+  test('a long-running engine reads the keychain only after another process rotated, and never presents a spent token', async () => {
+    const reads = { n: 0 };
+    const real = await loadKeytar();
+    const app = openEngine(dir, SERVICE, {
+      backend: async () => ({
+        getPassword: (s: string, a: string) => (reads.n++, real.getPassword(s, a)),
+        setPassword: (s: string, a: string, p: string) => real.setPassword(s, a, p),
+        deletePassword: (s: string, a: string) => real.deletePassword(s, a),
+        findCredentials: (s: string) => real.findCredentials(s),
+      }),
+    });
+    await addRotatingAccount(app, provider, 'shared');
+    await app.refresh('shared');
+    provider.resetCounts();
+
+    reads.n = 0;
+    await app.refresh('shared');
+    assert.equal(reads.n, 0, 'nothing changed elsewhere: memory is current');
+
+    // Another process (the CLI) rotates the refresh token twice.
+    const cli = openEngine(dir, SERVICE);
+    await cli.refresh('shared');
+    await cli.refresh('shared');
+
+    reads.n = 0;
+    const record = await app.refresh('shared');
+    assert.equal(reads.n, 1, 'one read of the token set, because the generation moved');
+    assert.ok(await isActive(provider, record.accessToken));
+    assert.deepEqual(provider.counts(), { success: 4, error: 0, total: 4 });
   });
 });
 
