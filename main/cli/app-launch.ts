@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { BACKGROUND_FLAG } from '../node/desktop/app-identity.js';
-import { X11_SWITCH } from '../node/desktop/wayland-policy.js';
+import { BACKGROUND_FLAG, X11_SWITCH } from '../common/app-identity.js';
 
 /**
  * Where the installed CLI finds the app it belongs to. The CLI is `<resources>/cli/tokentray`

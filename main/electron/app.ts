@@ -1,7 +1,7 @@
 import { app, dialog } from 'electron';
 import { spawn } from 'node:child_process';
 import { formatError } from '../common/redact.js';
-import { APP_ID, BACKGROUND_FLAG } from '../node/desktop/app-identity.js';
+import { APP_ID, BACKGROUND_FLAG } from '../common/app-identity.js';
 import { RELAUNCHED_ENV, x11Relaunch } from '../node/desktop/wayland-policy.js';
 import { resolveDataDir } from '../node/paths.js';
 import { startDesktop, type RunningDesktop } from './desktop-app.js';

@@ -137,6 +137,7 @@ export async function startDesktop(options: {
 
   const service = createDesktopService({
     engine,
+    settings,
     copyToken: (name) => controller.copy(name),
     openUrl: openInBrowser,
     openSettings: showSettings,
@@ -159,10 +160,9 @@ export async function startDesktop(options: {
     syncLoginItem();
     await controller.update();
   };
-  service.onAccountsChanged((views) => {
-    windows.broadcast('accounts:changed', views);
-    quietly(accountsChanged());
-  });
+  // One status change: one tray update (below) and one push to the windows (here).
+  service.onAccountsChanged((views) => windows.broadcast('accounts:changed', views));
+  service.onAccountsEdited(() => quietly(accountsChanged()));
   engine.onStatus((report) => {
     notifier.observe(report);
     quietly(controller.update());
@@ -171,7 +171,7 @@ export async function startDesktop(options: {
     quietly(
       (async () => {
         await accountsChanged();
-        windows.broadcast('accounts:changed', await accountViews(engine));
+        windows.broadcast('accounts:changed', await accountViews(engine, settings));
       })(),
     ),
   );
@@ -202,7 +202,11 @@ export async function startDesktop(options: {
     },
     onRecovered() {
       quietly(refresher.start());
-      quietly(accountViews(engine).then((views) => windows.broadcast('accounts:changed', views)));
+      quietly(
+        accountViews(engine, settings).then((views) =>
+          windows.broadcast('accounts:changed', views),
+        ),
+      );
     },
   });
   powerMonitor.on('resume', () => {

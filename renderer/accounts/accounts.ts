@@ -1,4 +1,5 @@
 import type { AccountView, ProviderView } from '../../main/common/ipc-contract.js';
+import { previousTokensEndedNotice } from '../../main/common/provider-traits.js';
 import { api } from '../shared/api.js';
 import { byId } from '../shared/dom.js';
 import { Notices } from '../shared/notices.js';
@@ -32,7 +33,8 @@ const actions: RowActions = {
     const result = await api.refresh(account.name);
     if (result.ok) {
       show([...current().filter((a) => a.name !== account.name), result.value]);
-      notices.status(`Refreshed ${account.label}.`);
+      const ended = previousTokensEndedNotice(account.provider);
+      notices.status(`Refreshed ${account.label}.${ended === undefined ? '' : ` ${ended}`}`);
     } else {
       notices.error(result.error);
       await reload();

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
-import { APP_ID } from '../../main/node/desktop/app-identity.js';
+import { APP_ID } from '../../main/common/app-identity.js';
 import { X11_SWITCH } from '../../main/node/desktop/wayland-policy.js';
 
 // What the running app and the package must agree on.

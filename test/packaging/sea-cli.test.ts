@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { appLaunchFor } from '../../main/cli/app-launch.js';
 import { startBroker, type Broker } from '../../main/node/broker/broker-server.js';
-import type { TokenEngine } from '../../main/node/engine/token-engine.js';
+import { engineParts, type TokenEngine } from '../../main/node/engine/token-engine.js';
 import { freshHome } from '../support/cli-runner.js';
 import { addRotatingAccount, openEngine } from '../support/engine-fixture.js';
 import { isActive } from '../support/introspect.js';
@@ -97,7 +97,7 @@ describe('the installed tokentray (single executable)', () => {
     test('`token` prints the app’s access token, in each format', async () => {
       const raw = await run(['token', 'work'], home);
       assert.equal(raw.code, 0, raw.stderr);
-      const stored = await engine.vault.getAccessToken('work');
+      const stored = await engineParts(engine).vault.getAccessToken('work');
       assert.equal(raw.stdout, `${stored?.accessToken}\n`);
       assert.ok(await isActive(provider, raw.stdout.trim()));
       const header = await run(['token', 'work', '--format', 'header'], home);
@@ -105,10 +105,10 @@ describe('the installed tokentray (single executable)', () => {
     });
 
     test('`refresh` has the app refresh, and prints no token', async () => {
-      const before = await engine.vault.getAccessToken('work');
+      const before = await engineParts(engine).vault.getAccessToken('work');
       const result = await run(['refresh', 'work'], home);
       assert.equal(result.code, 0, result.stderr);
-      const after = await engine.vault.getAccessToken('work');
+      const after = await engineParts(engine).vault.getAccessToken('work');
       assert.notEqual(after?.accessToken, before?.accessToken);
       assert.doesNotMatch(result.stdout, new RegExp(after?.accessToken ?? 'x'));
     });

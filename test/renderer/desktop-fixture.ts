@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addAccount } from '../../main/node/engine/account-registry.js';
-import type { TokenEngine } from '../../main/node/engine/token-engine.js';
+import { addAccount } from '../../main/node/sign-in/add-pasted-account.js';
+import { engineParts, type TokenEngine } from '../../main/node/engine/token-engine.js';
 import {
   createDesktopService,
   type DesktopService,
@@ -44,6 +44,7 @@ export class DesktopFixture {
     this.userBrowser = new UserBrowser(transport.browser);
     this.service = createDesktopService({
       engine,
+      settings: engineParts(engine).settings,
       copyToken: this.clipboard.copyToken,
       openUrl: this.userBrowser.openUrl,
       openSettings: () => this.settingsOpened.push(Date.now()),
@@ -105,7 +106,7 @@ export class DesktopFixture {
   /** Every secret the keychain holds for this test's service, for leak checks. */
   async secrets(): Promise<string[]> {
     const keytar = await loadKeytar();
-    const entries = await keytar.findCredentials(this.engine.vault.service);
+    const entries = await keytar.findCredentials(engineParts(this.engine).vault.service);
     const values = entries.map((e) => e.password);
     // The cached access token is stored as JSON: its token is the secret, not the wrapper.
     for (const value of values) {
@@ -124,8 +125,10 @@ export class DesktopFixture {
     this.service.dispose();
     await this.transport.close();
     await this.provider.close();
-    for (const account of this.engine.settings.accounts()) {
-      await this.engine.vault.deleteAccount(account.name).catch(() => undefined);
+    for (const account of engineParts(this.engine).settings.accounts()) {
+      await engineParts(this.engine)
+        .vault.deleteAccount(account.name)
+        .catch(() => undefined);
     }
     await rm(this.dataDir, { recursive: true, force: true });
   }

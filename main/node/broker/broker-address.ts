@@ -1,4 +1,5 @@
-import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 
@@ -52,11 +53,12 @@ export async function brokerAddress(
 /**
  * True when `dir` is a real folder (not a symlink), owned by this user and closed to everyone else.
  * The client checks before connecting, so a folder another user planted in a shared temporary
- * folder is never trusted to hand out tokens.
+ * folder is never trusted to hand out tokens. Synchronous on purpose: on the CLI's fast path an
+ * asynchronous stat would start libuv's thread pool for this one call, which costs more than it.
  */
-export async function isPrivateDir(dir: string): Promise<boolean> {
+export function isPrivateDir(dir: string): boolean {
   try {
-    const st = await lstat(dir);
+    const st = lstatSync(dir);
     return st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o077) === 0;
   } catch {
     return false;

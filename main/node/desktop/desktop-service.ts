@@ -15,6 +15,8 @@ import { SignInFlows } from './sign-in-flow-service.js';
 
 export interface DesktopServiceDeps {
   engine: TokenEngine;
+  /** The settings file the windows edit: labels, scopes, the default account, the options. */
+  settings: SettingsStore;
   /** The main process's clipboard action: the token goes from the engine to the clipboard, never to a window. */
   copyToken(name: string): Promise<void>;
   /** Opens a URL in the user's browser (sign-in pages). */
@@ -33,8 +35,16 @@ export type AccountsListener = (accounts: AccountView[]) => void;
 
 export interface DesktopService {
   handlers: IpcHandlers;
-  /** Every change to the accounts, debounced: the windows re-render from the whole list. */
+  /**
+   * Every change to the accounts, status changes included, debounced: one push to the windows,
+   * which re-render from the whole list. The tray follows the engine's status events itself.
+   */
   onAccountsChanged(listener: AccountsListener): () => void;
+  /**
+   * Only what the windows changed (an account stored, edited or removed, the default), not status
+   * events: for what follows the set of accounts (the schedule, the tray's menu, launch at login).
+   */
+  onAccountsEdited(listener: () => void): () => void;
   dispose(): void;
 }
 
@@ -43,27 +53,31 @@ const PUSH_DEBOUNCE_MS = 50;
 
 /** What the accounts and settings windows call, as plain values; the IPC gate wraps them. */
 export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
-  const { engine } = deps;
-  const { settings } = engine;
+  const { engine, settings } = deps;
   const listeners = new Set<AccountsListener>();
+  const editListeners = new Set<() => void>();
   let pushTimer: NodeJS.Timeout | undefined;
   const options = (): OptionsView => optionsView(settings, deps.launchAtLoginNow?.());
 
   const push = async (): Promise<void> => {
     pushTimer = undefined;
     if (listeners.size === 0) return;
-    const views = await accountViews(engine);
+    const views = await accountViews(engine, settings);
     for (const listener of listeners) listener(views);
   };
   const changed = (): void => {
     if (pushTimer !== undefined) return;
     pushTimer = setTimeout(() => void push().catch(() => undefined), PUSH_DEBOUNCE_MS);
   };
+  const edited = (): void => {
+    changed();
+    for (const listener of editListeners) listener();
+  };
   const stopStatus = engine.onStatus(changed);
-  const flows = new SignInFlows({ engine, openUrl: deps.openUrl, onStored: changed });
+  const flows = new SignInFlows({ engine, settings, openUrl: deps.openUrl, onStored: edited });
 
   const handlers: IpcHandlers = {
-    'accounts:list': () => accountViews(engine),
+    'accounts:list': () => accountViews(engine, settings),
     'accounts:copy-token': async (name) => {
       settings.requireAccount(name);
       await deps.copyToken(name);
@@ -71,7 +85,7 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
     },
     'accounts:refresh': async (name) => {
       await engine.refresh(name);
-      return accountView(engine, name);
+      return accountView(engine, settings, name);
     },
     'accounts:update': async (name, patch) => {
       settings.requireAccount(name);
@@ -80,20 +94,20 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
         if (clean.label !== undefined) account.label = clean.label;
         if (clean.scopes !== undefined) account.scopes = clean.scopes;
       });
-      changed();
-      return accountView(engine, name);
+      edited();
+      return accountView(engine, settings, name);
     },
     'accounts:set-default': async (name) => {
       settings.requireAccount(name);
       await settings.mutate((data) => {
         data.defaultAccount = name;
       });
-      changed();
+      edited();
       return null;
     },
     'accounts:remove': async (name, revoke) => {
       const outcome = await removeAccount(engine, name, { revoke });
-      changed();
+      edited();
       return outcome;
     },
     'providers:list': async () => providerViews(),
@@ -131,11 +145,16 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onAccountsEdited(listener) {
+      editListeners.add(listener);
+      return () => editListeners.delete(listener);
+    },
     dispose() {
       stopStatus();
       flows.dispose();
       if (pushTimer !== undefined) clearTimeout(pushTimer);
       listeners.clear();
+      editListeners.clear();
     },
   };
 }

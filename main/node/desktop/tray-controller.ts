@@ -45,8 +45,6 @@ export interface TrayControllerDeps {
   onTrayCopied?(accountLabel: string): void;
 }
 
-/** A copied token should still be good when it is pasted: the CLI's default minimum too. */
-export const COPY_MIN_TTL_SECONDS = 60;
 /** How long "Copied" stays in the tooltip and the macOS menu bar. */
 export const FEEDBACK_MS = 4_000;
 
@@ -119,7 +117,9 @@ export class TrayController {
   async copy(name: string): Promise<void> {
     const label = this.#label(name);
     try {
-      const record = await this.#deps.engine.getToken(name, { minTtl: COPY_MIN_TTL_SECONDS });
+      // The CLI's default rule (main/common/token-need.ts): at least a minute, or half the life of a
+      // shorter-lived token, so a copy never fails for a provider of short-lived tokens.
+      const record = await this.#deps.engine.getToken(name, {});
       const { clearsInSeconds } = await this.#deps.clipboard.copy(record.accessToken);
       const clears = clearsInSeconds === undefined ? '' : `: clears in ${clearsInSeconds} s`;
       this.#flash(`Copied ${label}${clears}`, 'Copied');

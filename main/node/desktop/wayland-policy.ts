@@ -1,3 +1,4 @@
+import { X11_SWITCH } from '../../common/app-identity.js';
 /**
  * Linux Wayland and the clipboard. Electron 38 and later run as native Wayland clients in a
  * Wayland session (`--ozone-platform` defaults to auto). A Wayland compositor honours a clipboard
@@ -12,7 +13,7 @@
  * terminal, the bare AppImage) starts TokenTray once more with it, before taking the
  * single-instance lock.
  */
-export const X11_SWITCH = '--ozone-platform=x11';
+export { X11_SWITCH };
 
 /** Set on the relaunched process, so it never relaunches again. */
 export const RELAUNCHED_ENV = 'TOKENTRAY_OZONE_RELAUNCHED';

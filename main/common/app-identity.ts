@@ -10,3 +10,6 @@ export const APP_ID = 'dev.tokentray.app';
  * only, no window (a window still opens when something needs the user, such as the keychain).
  */
 export const BACKGROUND_FLAG = '--background';
+
+/** Makes Chromium run under XWayland on Linux (see main/node/desktop/wayland-policy.ts for why). */
+export const X11_SWITCH = '--ozone-platform=x11';
