@@ -86,7 +86,10 @@ export function openCliEngine(context: CliContext): TokenEngine {
   return new TokenEngine({
     settings,
     vault: new SecretVault(loadKeytar, context.keychainService),
-    client: new TokenClient({ limits: limitsFromEnv(context.env) }),
+    client: new TokenClient({
+      limits: limitsFromEnv(context.env),
+      now: () => context.clock.now(),
+    }),
     clock: context.clock,
   });
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { AccessTokenRecord, Account } from '../../common/account.js';
 import { retryDelayMs } from '../../common/backoff.js';
 import type { Clock } from '../../common/clock.js';
-import { systemClock } from '../../common/clock.js';
+import { sleep, systemClock } from '../../common/clock.js';
 import { TokenTrayError, asTokenTrayError } from '../../common/errors.js';
 import type { SecretVault } from '../keychain/secret-vault.js';
 import { withFileLock } from '../file-lock.js';
@@ -224,7 +224,7 @@ export class TokenEngine {
           capMs: this.retry.capMs,
         });
         if (delay > this.retry.maxWaitMs) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await sleep(this.clock, delay);
       }
     }
   }
@@ -245,7 +245,7 @@ export class TokenEngine {
         return;
       } catch (err) {
         lastError = err;
-        await new Promise((resolve) => setTimeout(resolve, 100 * 3 ** attempt));
+        await sleep(this.clock, 100 * 3 ** attempt);
       }
     }
     const reason =

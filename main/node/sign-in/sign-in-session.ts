@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Account, SignInMethod } from '../../common/account.js';
+import type { TimerHandle } from '../../common/clock.js';
 import { TokenTrayError } from '../../common/errors.js';
 import type { AddAccountRequest } from '../../common/ipc-contract.js';
 import { provePastedToken, replaceGrant, storeNewAccount } from '../engine/account-registry.js';
@@ -121,9 +122,13 @@ async function interactive(
   store: (grant: GrantOutcome) => Promise<Account>,
 ): Promise<SignInSession> {
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
+  let timer: TimerHandle | undefined;
+  // Held (keepAlive): the timeout is what ends a device sign-in nobody finishes.
   const timeOutIn = (ms: number) => {
-    timer = setTimeout(() => controller.abort(timedOut(ms)), ms);
+    timer = engine.clock.setTimer(() => controller.abort(timedOut(ms)), ms, { keepAlive: true });
+  };
+  const clearTimeOut = () => {
+    if (timer !== undefined) engine.clock.clearTimer(timer);
   };
   const { signal } = controller;
   const keep = async (grant: GrantOutcome): Promise<Account> => {
@@ -133,7 +138,7 @@ async function interactive(
     return store(grant);
   };
   const finish = (run: Promise<Account>) => {
-    const done = run.finally(() => clearTimeout(timer));
+    const done = run.finally(clearTimeOut);
     done.catch(() => undefined);
     return done;
   };
@@ -185,7 +190,9 @@ async function interactive(
     const lifeMs = Math.max(1_000, device.expiresAt - engine.clock.now());
     timeOutIn(Math.min(deps.timeoutMs ?? lifeMs, lifeMs));
     const done = finish(
-      pollForDeviceToken(engine.client, account, clientSecret, device, signal).then(keep),
+      pollForDeviceToken(engine.client, account, clientSecret, device, signal, engine.clock).then(
+        keep,
+      ),
     );
     if (deps.openDeviceUrl === true)
       void deps
@@ -207,7 +214,7 @@ async function interactive(
       cancel,
     };
   } catch (err) {
-    clearTimeout(timer);
+    clearTimeOut();
     controller.abort(err);
     throw err;
   }
