@@ -17,34 +17,44 @@ export async function fastToken(
   args: TokenArgs,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string | undefined> {
-  const answer = await tokenFromApp(args, env);
-  if (answer !== undefined) return answer.ok ? formatToken(answer.value, args.format) : undefined;
+  const key = answerKey(args, env);
+  const answer = askBroker(args, env);
+  heldAnswer = { key, answer };
+  const answered = await answer;
+  if (answered !== undefined)
+    return answered.ok ? formatToken(answered.value, args.format) : undefined;
   return cachedToken(args, env);
 }
 
-let asked:
+/**
+ * The fast path's answer, held for the full path of the same invocation, so that an error answer
+ * is reported as it came instead of being asked for again. Taken once: a later invocation in the
+ * same process (a test's, in-process) asks the app afresh.
+ */
+let heldAnswer:
   { key: string; answer: Promise<BrokerAnswer<AccessTokenRecord> | undefined> } | undefined;
 
-/**
- * The running app's answer, or undefined when none is running. Asked once per process: when the
- * fast path gets an error answer, the full path reports that same answer instead of asking again.
- */
+/** The running app's answer, or undefined when none is running. */
 export function tokenFromApp(
   args: TokenArgs,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<BrokerAnswer<AccessTokenRecord> | undefined> {
-  const key = `${resolveDataDir(env)}\0${keychainService(env)}\0${args.name}\0${args.minTtl}`;
-  if (asked?.key !== key) {
-    asked = {
-      key,
-      answer: askBrokerForToken(resolveDataDir(env), {
-        name: args.name,
-        minTtl: args.minTtl,
-        service: keychainService(env),
-      }),
-    };
-  }
-  return asked.answer;
+  const held = heldAnswer;
+  heldAnswer = undefined;
+  if (held?.key === answerKey(args, env)) return held.answer;
+  return askBroker(args, env);
+}
+
+function answerKey(args: TokenArgs, env: NodeJS.ProcessEnv): string {
+  return `${resolveDataDir(env)}\0${keychainService(env)}\0${args.name}\0${args.minTtl}`;
+}
+
+function askBroker(args: TokenArgs, env: NodeJS.ProcessEnv) {
+  return askBrokerForToken(resolveDataDir(env), {
+    name: args.name,
+    minTtl: args.minTtl,
+    service: keychainService(env),
+  });
 }
 
 /** A token with at least `--min-ttl` left, straight from the keychain cache, or undefined. */

@@ -46,6 +46,8 @@ export interface CliContextOptions {
   clock?: Clock;
   /** How the engine is built; the default opens the real settings file and keychain. */
   openEngine?: (context: CliContext) => TokenEngine;
+  /** Where Ctrl-C comes from; the default is the process's SIGINT. */
+  onInterrupt?: CliContext['onInterrupt'];
 }
 
 /** The context of a real `tokentray` process, or of a test that overrides parts of it. */
@@ -62,10 +64,12 @@ export function createCliContext(options: CliContextOptions = {}): CliContext {
     dataDir: resolveDataDir(env),
     keychainService: keychainService(env),
     engine: () => (engine ??= openEngine(context)),
-    onInterrupt: (handler) => {
-      process.once('SIGINT', handler);
-      return () => process.off('SIGINT', handler);
-    },
+    onInterrupt:
+      options.onInterrupt ??
+      ((handler) => {
+        process.once('SIGINT', handler);
+        return () => process.off('SIGINT', handler);
+      }),
   };
   return context;
 }

@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { createCliContext, type CliContextOptions } from '../../main/cli/cli-context.js';
+import { runCli } from '../../main/cli/run-cli.js';
 
 /** The built CLI, exactly as `npx tokentray` runs it. `npm test` builds it first. */
 export const CLI_PATH = fileURLToPath(
@@ -38,7 +41,10 @@ export function runNode(
   });
 }
 
-/** Runs `tokentray ARGS` in a new process with its settings in `home`. */
+/**
+ * Runs `tokentray ARGS` in a new process with its settings in `home`. For what only a real
+ * process shows: the `bin` entry, the fast path, exit codes, signals, processes racing.
+ */
 export async function tokentray(
   args: string[],
   home: string,
@@ -58,4 +64,47 @@ export async function tokentray(
 
 export async function freshHome(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'tokentray-home-'));
+}
+
+export interface InProcessOptions {
+  /** The clock the command runs on; the real one by default. */
+  clock?: CliContextOptions['clock'];
+  /** Receives the handler the command would run on Ctrl-C. */
+  onInterrupt?: CliContextOptions['onInterrupt'];
+}
+
+/**
+ * `tokentray ARGS` run in this process through runCli, as the `bin` entry runs it after its fast
+ * path: its own streams (buffers), its own environment (settings in `home`, the test file's
+ * keychain `service`), its own engine. Returns what a spawned run would, and logs it in `transcript`.
+ */
+export function inProcessTokentray(service: string) {
+  return async (
+    args: string[],
+    home: string,
+    env: NodeJS.ProcessEnv = {},
+    options: InProcessOptions = {},
+  ): Promise<CliResult> => {
+    let stdout = '';
+    let stderr = '';
+    const context = createCliContext({
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      stdin: Readable.from([]),
+      env: {
+        ...process.env,
+        TOKENTRAY_HOME: home,
+        TOKENTRAY_KEYCHAIN_SERVICE: service,
+        TOKENTRAY_CLIENT_SECRET: '',
+        TOKENTRAY_REFRESH_TOKEN: '',
+        ...env,
+      },
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      onInterrupt: options.onInterrupt ?? (() => () => undefined),
+    });
+    const code = await runCli(args, context);
+    const result = { code, stdout, stderr };
+    transcript.push(result);
+    return result;
+  };
 }
