@@ -9,8 +9,12 @@ import { _electron as electron, type ElectronApplication, type Page } from 'play
 import type { TokenTrayApi } from '../../main/common/ipc-api.js';
 import { freshHome, tokentray } from '../support/cli-runner.js';
 import { isActive } from '../support/introspect.js';
-import { vault } from '../support/keychain-inspect.js';
+import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
+import { waitFor as waitForCondition } from '../support/wait-for.js';
+
+const SERVICE = testService(import.meta.url);
+const { vault } = keychainOf(SERVICE);
 
 // The Electron app itself, driven by Playwright's _electron. It needs the Electron binary, which
 // is downloaded from GitHub and cannot be had on machines without that access: there the suite
@@ -50,17 +54,8 @@ type HookName = 'openAccounts' | 'openSettings' | 'clickTray';
 /** Chromium refuses to run as root without this (CI containers); it is not the renderer sandbox. */
 const rootArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
 
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  return waitForCondition(what, probe, { timeoutMs: 15_000, intervalMs: 100 });
 }
 
 /** Adds an account through the CLI, as a user would before the app ever ran. */
@@ -70,6 +65,7 @@ async function addWithCli(provider: LocalProvider, home: string, name: string): 
     ['add', name, '--token-endpoint', provider.tokenEndpoint, '--client-id', clientId],
     home,
     {
+      TOKENTRAY_KEYCHAIN_SERVICE: SERVICE,
       TOKENTRAY_CLIENT_SECRET: clientSecret,
       TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(clientId),
     },
@@ -81,7 +77,12 @@ function launch(home: string): Promise<ElectronApplication> {
   return electron.launch({
     executablePath: binary,
     args: [...rootArgs, ROOT],
-    env: { ...process.env, TOKENTRAY_HOME: home, TOKENTRAY_E2E: '1' },
+    env: {
+      ...process.env,
+      TOKENTRAY_HOME: home,
+      TOKENTRAY_KEYCHAIN_SERVICE: SERVICE,
+      TOKENTRAY_E2E: '1',
+    },
   });
 }
 
@@ -195,7 +196,7 @@ describe(
           pageOf('accounts') === undefined ? true : undefined,
         );
         const second = spawn(binary ?? '', [...rootArgs, ROOT], {
-          env: { ...process.env, TOKENTRAY_HOME: home },
+          env: { ...process.env, TOKENTRAY_HOME: home, TOKENTRAY_KEYCHAIN_SERVICE: SERVICE },
           stdio: 'ignore',
         });
         const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
@@ -222,11 +223,12 @@ describe(
 
       test('refreshes a short-lived token in the background, rotating safely', async () => {
         const before = await vault.getAccessToken('e2e-short');
-        await new Promise((resolve) => setTimeout(resolve, 6_000));
-        const after = await vault.getAccessToken('e2e-short');
-        assert.ok(
-          after !== undefined && before !== undefined && after.expiresAt > before.expiresAt,
-        );
+        assert.ok(before !== undefined);
+        const after = await waitFor('the app to store a renewed token', async () => {
+          const stored = await vault.getAccessToken('e2e-short');
+          return stored !== undefined && stored.expiresAt > before.expiresAt ? stored : undefined;
+        });
+        assert.ok(after.expiresAt > before.expiresAt);
         assert.equal(provider.counts().error, 0);
       });
     });
