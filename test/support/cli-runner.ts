@@ -71,6 +71,8 @@ export interface InProcessOptions {
   clock?: CliContextOptions['clock'];
   /** Receives the handler the command would run on Ctrl-C. */
   onInterrupt?: CliContextOptions['onInterrupt'];
+  /** How the command's own engine is opened, if it needs one; the CLI's real one by default. */
+  openEngine?: CliContextOptions['openEngine'];
 }
 
 /**
@@ -100,6 +102,7 @@ export function inProcessTokentray(service: string) {
         ...env,
       },
       ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.openEngine === undefined ? {} : { openEngine: options.openEngine }),
       onInterrupt: options.onInterrupt ?? (() => () => undefined),
     });
     const code = await runCli(args, context);
