@@ -7,7 +7,14 @@ import {
   startBrokenDiscovery,
   type BrokenKind,
 } from '../support/broken-discovery.js';
-import { freshHome, inProcessTokentray, type CliResult } from '../support/cli-runner.js';
+import {
+  CLI_PATH,
+  cliEnv,
+  freshHome,
+  inProcessTokentray,
+  start,
+  type CliResult,
+} from '../support/cli-runner.js';
 import { isActive } from '../support/introspect.js';
 import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
@@ -284,6 +291,26 @@ describe('adding accounts by signing in', () => {
     assert.match(result.stderr, /not finished within/);
     await nothingStored(home, 'si-timeout', result);
     await assert.rejects(fetch(redirect));
+  });
+
+  test('Ctrl-C in a real process cancels the sign-in: exit 1, the listener closed, nothing stored', async () => {
+    const home = await freshHome();
+    const cli = start(
+      process.execPath,
+      [CLI_PATH, ...oidc('si-interrupted', '--login')],
+      cliEnv(home, { ...browser.env, TOKENTRAY_KEYCHAIN_SERVICE: SERVICE }),
+    );
+    const redirect = new URL(await browser.nextUrl()).searchParams.get('redirect_uri') ?? '';
+    await waitFor('the CLI to say it is waiting', () =>
+      cli.output().stderr.includes('Ctrl-C cancels'),
+    );
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /Sign-in cancelled/);
+    assert.match(result.stderr, /Nothing was stored/);
+    await assert.rejects(fetch(redirect), 'the listener is closed');
+    await nothingStored(home, 'si-interrupted', result);
   });
 
   test('remove revokes the grant at the provider (RFC 7009); --no-revoke leaves it alive', async () => {

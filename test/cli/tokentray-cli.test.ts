@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  CLI_PATH,
+  cliEnv,
   freshHome,
   inProcessTokentray,
+  start,
   tokentray as spawnTokentray,
   transcript,
 } from '../support/cli-runner.js';
 import { isActive } from '../support/introspect.js';
 import { keychainOf, testService } from '../support/keychain-inspect.js';
+import { waitFor } from '../support/wait-for.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 import { filesContaining } from '../support/secret-scan.js';
 
@@ -277,6 +281,43 @@ describe('tokentray CLI with a rotating authorization server', () => {
     const unknown = await spawned(['token', 'nobody'], home);
     assert.equal(unknown.code, 3, unknown.stderr);
     assert.match(unknown.stderr, /tokentray list/);
+  });
+
+  test('at a terminal, add prompts for the client secret and refresh token without echoing them', async () => {
+    const { clientId, clientSecret } = provider.clients.rotating;
+    const rt = await provider.mintRefreshToken(clientId, { scope: 'openid offline_access' });
+    spentAndSecret.push(rt);
+    const command = [CLI_PATH, 'add', 'typed', '--token-endpoint', provider.tokenEndpoint]
+      .concat(['--client-id', clientId, '--scope', 'openid offline_access'])
+      .map((arg) => `'${arg}'`)
+      .join(' ');
+    // script(1) runs the CLI on a pseudo-terminal: what a person at a shell sees.
+    const pty = start(
+      'script',
+      ['--quiet', '--return', '--command', `'${process.execPath}' ${command}`, '/dev/null'],
+      cliEnv(home, { TOKENTRAY_KEYCHAIN_SERVICE: SERVICE }),
+    );
+    const screen = () => pty.output().stdout;
+    let result;
+    try {
+      await waitFor('the client secret prompt', () =>
+        screen().includes('Client secret (leave empty for a public client): '),
+      );
+      pty.child.stdin.write(`${clientSecret}\r`);
+      await waitFor('the refresh token prompt', () => screen().includes('Refresh token: '));
+      pty.child.stdin.write(`${rt}\r`);
+      result = await pty.done;
+    } finally {
+      pty.child.kill();
+    }
+    transcript.push(result);
+    assert.equal(result.code, 0, result.stdout);
+    assert.match(result.stdout, /Added "typed"/);
+    assert.ok(!result.stdout.includes(clientSecret), 'the client secret was echoed');
+    assert.ok(!result.stdout.includes(rt), 'the refresh token was echoed');
+    const stored = await vault.get('typed', 'refresh_token');
+    assert.ok(stored !== undefined && stored !== rt, 'the typed token was proven and rotated');
+    assert.equal(await vault.get('typed', 'client_secret'), clientSecret);
   });
 
   test('remove deletes the account and every keychain entry it had', async () => {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,24 +21,51 @@ export interface CliResult {
 /** Everything any CLI run printed, so tests can scan it all for secrets at the end. */
 export const transcript: CliResult[] = [];
 
+/** A process started by the tests, and what it printed once it has ended. */
+export interface Started {
+  child: ChildProcessWithoutNullStreams;
+  /** Everything printed so far, as it comes. */
+  output(): { stdout: string; stderr: string };
+  done: Promise<CliResult & { ms: number }>;
+}
+
+/** Starts `command ARGS` with exactly `env`, timing it from spawn to close. */
+export function start(command: string, args: string[], env: NodeJS.ProcessEnv): Started {
+  const startedAt = process.hrtime.bigint();
+  const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<CliResult & { ms: number }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
+      resolve({ code: code ?? -1, stdout, stderr, ms });
+    });
+  });
+  return { child, output: () => ({ stdout, stderr }), done };
+}
+
 /** Runs `node ARGS` in a new process with exactly `env`, timing it from spawn to close. */
 export function runNode(
   args: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<CliResult & { ms: number }> {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      resolve({ code: code ?? -1, stdout, stderr, ms });
-    });
-  });
+  const started = start(process.execPath, args, env);
+  started.child.stdin.end();
+  return started.done;
+}
+
+/** The environment of a spawned `tokentray` with its settings in `home`. */
+export function cliEnv(home: string, env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    TOKENTRAY_HOME: home,
+    TOKENTRAY_CLIENT_SECRET: '',
+    TOKENTRAY_REFRESH_TOKEN: '',
+    ...env,
+  };
 }
 
 /**
@@ -50,13 +77,7 @@ export async function tokentray(
   home: string,
   env: NodeJS.ProcessEnv = {},
 ): Promise<CliResult> {
-  const { code, stdout, stderr } = await runNode([CLI_PATH, ...args], {
-    ...process.env,
-    TOKENTRAY_HOME: home,
-    TOKENTRAY_CLIENT_SECRET: '',
-    TOKENTRAY_REFRESH_TOKEN: '',
-    ...env,
-  });
+  const { code, stdout, stderr } = await runNode([CLI_PATH, ...args], cliEnv(home, env));
   const result = { code, stdout, stderr };
   transcript.push(result);
   return result;
