@@ -11,7 +11,11 @@ import {
 import type { OptionsView } from '../../main/common/ipc-contract.js';
 import { loadKeytar } from '../../main/node/keychain/keychain-backend.js';
 import { openEngine } from '../support/engine-fixture.js';
-import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
+import {
+  startLocalProvider,
+  type LocalProvider,
+  type LocalProviderOptions,
+} from '../support/local-provider.js';
 import { FakeClipboard } from './fake-clipboard.js';
 import {
   RendererTransport,
@@ -51,7 +55,7 @@ export class DesktopFixture {
     });
   }
 
-  static async start(options: { accessTokenTtlSeconds?: number } = {}): Promise<DesktopFixture> {
+  static async start(options: LocalProviderOptions = {}): Promise<DesktopFixture> {
     const [provider, dataDir, transport] = await Promise.all([
       startLocalProvider(options),
       mkdtemp(join(tmpdir(), 'tokentray-renderer-')),
