@@ -9,8 +9,11 @@ cd "$(dirname "$0")/.."
 # and its own temporary folders. Most of a test's time is spent waiting on a browser, a server or
 # the keychain, so 2 cores carry more files than they have cores.
 concurrency="${TOKENTRAY_TEST_CONCURRENCY:-4}"
-# A hung test fails with its name after this long, instead of hanging the run.
-timeout_ms="${TOKENTRAY_TEST_TIMEOUT_MS:-60000}"
+# Deadlines: a test still running after TOKENTRAY_TEST_TIMEOUT_MS fails, naming itself
+# (test/support/test-deadline.ts); a file still running after file_timeout_ms fails, naming the
+# file (Node 20's --test-timeout bounds whole files only).
+export TOKENTRAY_TEST_TIMEOUT_MS="${TOKENTRAY_TEST_TIMEOUT_MS:-60000}"
+file_timeout_ms="${TOKENTRAY_FILE_TIMEOUT_MS:-300000}"
 
 # Everything the run writes to a temporary folder lands in one of its own, which the keyring scan
 # searches for leaked secrets and which is removed afterwards.
@@ -44,11 +47,12 @@ echo "== ${#files[@]} test files, ${concurrency} at a time"
 export TMPDIR="$run_tmp"
 # Inside the private keyring: the tests, then the scan of the whole keyring they leave behind.
 inner='status=0
-node --import tsx --test --test-concurrency="$1" --test-timeout="$2" --test-reporter=spec "${@:3}" || status=$?
+node --import tsx --import ./test/support/test-deadline.ts --test --test-concurrency="$1" \
+  --test-timeout="$2" --test-reporter=spec "${@:3}" || status=$?
 echo "== keyring scan"
 node --import tsx test/support/scan-whole-keyring.ts "$TMPDIR" || status=1
 exit "$status"'
-run=(bash test/support/with-private-keyring.sh bash -c "$inner" tests "$concurrency" "$timeout_ms" "${files[@]}")
+run=(bash test/support/with-private-keyring.sh bash -c "$inner" tests "$concurrency" "$file_timeout_ms" "${files[@]}")
 # The Electron e2e suite needs a display where Electron is installed; give it a virtual one.
 if [[ -z "${DISPLAY:-}" ]] && command -v xvfb-run >/dev/null; then run=(xvfb-run -a "${run[@]}"); fi
 status=0
