@@ -17,7 +17,12 @@ file_timeout_ms="${TOKENTRAY_FILE_TIMEOUT_MS:-300000}"
 
 # Everything the run writes to a temporary folder lands in one of its own, which the keyring scan
 # searches for leaked secrets and which is removed afterwards.
-run_tmp="$(mktemp -d "${TMPDIR:-/tmp}/tokentray-run.XXXXXXXX")"
+tmp_root="${TMPDIR:-/tmp}"
+run_tmp="$(mktemp -d "$tmp_root/tokentray-run.XXXXXXXX")"
+# tsx keeps its compile cache in the temporary folder: point this run's at the lasting one, or
+# every test process would compile the sources afresh.
+mkdir -p "$tmp_root/tsx-$(id -u)"
+ln -s "$tmp_root/tsx-$(id -u)" "$run_tmp/tsx-$(id -u)"
 logs="$run_tmp/checks"
 mkdir -p "$logs"
 pids=()
