@@ -47,7 +47,17 @@ check typecheck npx tsc -p .
 check lint npx eslint --max-warnings 0 .
 check format npx prettier --check .
 
-mapfile -t files < <(find test -name '*.test.ts' | sort)
+# The longest files first (Chromium, sign-in flows, spawned CLIs), so the short ones fill the gaps
+# instead of four long ones making the tail of the run.
+mapfile -t all < <(find test -name '*.test.ts' | sort)
+long=() short=()
+for f in "${all[@]}"; do
+  case "$f" in
+  test/renderer/* | test/cli/* | test/node/oauth/bad-responses.test.ts | test/node/broker/*) long+=("$f") ;;
+  *) short+=("$f") ;;
+  esac
+done
+files=("${long[@]}" "${short[@]}")
 echo "== ${#files[@]} test files, ${concurrency} at a time"
 export TMPDIR="$run_tmp"
 # Inside the private keyring: the tests, then the scan of the whole keyring they leave behind.
