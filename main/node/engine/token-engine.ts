@@ -61,7 +61,12 @@ export class TokenEngine {
     this.#retry = deps.retry ?? INTERACTIVE_RETRIES;
     this.#sync = new TokenSync(deps.vault, new TokenLedger(deps.settings.dataDir));
     this.#health = new AccountHealth(deps.settings, this.#clock);
-    this.#custody = new RotationCustody(deps.vault, this.#health, deps.saveAttempts ?? 3);
+    this.#custody = new RotationCustody(
+      deps.vault,
+      this.#health,
+      deps.saveAttempts ?? 3,
+      this.#clock,
+    );
   }
 
   /** The engine's time: epoch ms, from the clock it was given. */
@@ -273,7 +278,14 @@ export class TokenEngine {
     const generation = this.#sync.advance(account);
     let outcome;
     try {
-      outcome = await requestGrant(this.#client, account, secret, refreshToken, this.#retry);
+      outcome = await requestGrant(
+        this.#client,
+        account,
+        secret,
+        refreshToken,
+        this.#retry,
+        this.#clock,
+      );
     } catch (err) {
       const error = asTokenTrayError(err);
       if (error.code === 'sign_in_required')
