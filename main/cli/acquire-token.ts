@@ -1,23 +1,35 @@
 import type { AccessTokenRecord } from '../common/account.js';
+import { redact } from '../common/redact.js';
 import { askBrokerToRefresh } from '../node/broker/broker-client.js';
-import { forgetAppAnswer, tokenFromApp } from './cached-token.js';
+import { type AppQuery, tokenFromApp } from './cached-token.js';
 import type { CliContext } from './cli-context.js';
 
 /**
  * The one way every CLI surface (token, exec, git-credential, serve) gets an access token, so each
  * follows the engine's rules: while the app runs it answers (and alone refreshes); otherwise this
- * process asks the engine, which refreshes only when the stored token has less than `minTtl` left,
- * once however many callers ask, under the account's lock.
+ * process asks the engine, which refreshes only when the stored token does not last long enough
+ * (`--min-ttl` when given, else the default rule of ../common/token-need.ts), once however many
+ * callers ask, under the account's lock. Without `--min-ttl`, a refresh that fails for a passing
+ * reason still hands out the valid token it held, with a warning on stderr (never stdout, which
+ * carries the token or the child's output).
  */
 export async function acquireToken(
   context: CliContext,
-  query: { name: string; minTtl: number },
+  query: AppQuery,
 ): Promise<AccessTokenRecord> {
+  const warn = (message: string) =>
+    context.stderr.write(`tokentray: warning: ${redact(message)}\n`);
+  // The app's answer to the fast path is taken once, so a long-running caller (serve) asks anew.
   const answer = await tokenFromApp(query, context.env);
-  // The fast path's answer is reused once; a long-running caller (serve) must ask anew each time.
-  forgetAppAnswer();
   if (answer?.ok === false) throw answer.error;
-  return answer?.value ?? context.engine().getToken(query.name, { minTtl: query.minTtl });
+  if (answer?.warning !== undefined) warn(answer.warning);
+  return (
+    answer?.value ??
+    context.engine().getToken(query.name, {
+      ...(query.minTtl === undefined ? {} : { minTtl: query.minTtl }),
+      onWarning: warn,
+    })
+  );
 }
 
 /**

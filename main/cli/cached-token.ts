@@ -1,4 +1,5 @@
 import type { AccessTokenRecord } from '../common/account.js';
+import { lastsLongEnough } from '../common/token-need.js';
 import { askBrokerForToken, type BrokerAnswer } from '../node/broker/broker-client.js';
 import { loadKeytar } from '../node/keychain/keychain-backend.js';
 import { SecretVault, keychainService } from '../node/keychain/secret-vault.js';
@@ -17,42 +18,53 @@ export async function fastToken(
   args: TokenArgs,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string | undefined> {
-  const answer = await tokenFromApp(args, env);
-  if (answer !== undefined) return answer.ok ? formatToken(answer.value, args.format) : undefined;
+  const key = answerKey(args, env);
+  const answer = askBroker(args, env);
+  heldAnswer = { key, answer };
+  const answered = await answer;
+  // A warning goes to stderr, which only the full path writes: let it answer.
+  if (answered !== undefined)
+    return answered.ok && answered.warning === undefined
+      ? formatToken(answered.value, args.format)
+      : undefined;
   return cachedToken(args, env);
 }
 
-let asked:
+/**
+ * The fast path's answer, held for the full path of the same invocation, so that an error answer
+ * is reported as it came instead of being asked for again. Taken once: a later invocation in the
+ * same process (a test's, in-process) asks the app afresh.
+ */
+let heldAnswer:
   { key: string; answer: Promise<BrokerAnswer<AccessTokenRecord> | undefined> } | undefined;
 
-/**
- * The running app's answer, or undefined when none is running. Asked once per process: when the
- * fast path gets an error answer, the full path reports that same answer instead of asking again.
- */
+/** What every surface asks the app for: an account's token, with `--min-ttl` when given. */
+export type AppQuery = Pick<TokenArgs, 'name' | 'minTtl'>;
+
+/** The running app's answer, or undefined when none is running. */
 export function tokenFromApp(
-  args: Pick<TokenArgs, 'name' | 'minTtl'>,
+  args: AppQuery,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<BrokerAnswer<AccessTokenRecord> | undefined> {
-  const key = `${resolveDataDir(env)}\0${keychainService(env)}\0${args.name}\0${args.minTtl}`;
-  if (asked?.key !== key) {
-    asked = {
-      key,
-      answer: askBrokerForToken(resolveDataDir(env), {
-        name: args.name,
-        minTtl: args.minTtl,
-        service: keychainService(env),
-      }),
-    };
-  }
-  return asked.answer;
+  const held = heldAnswer;
+  heldAnswer = undefined;
+  if (held?.key === answerKey(args, env)) return held.answer;
+  return askBroker(args, env);
 }
 
-/** Drops the remembered answer, so the next {@link tokenFromApp} asks the app again. */
-export function forgetAppAnswer(): void {
-  asked = undefined;
+function answerKey(args: AppQuery, env: NodeJS.ProcessEnv): string {
+  return `${resolveDataDir(env)}\0${keychainService(env)}\0${args.name}\0${String(args.minTtl)}`;
 }
 
-/** A token with at least `--min-ttl` left, straight from the keychain cache, or undefined. */
+function askBroker(args: AppQuery, env: NodeJS.ProcessEnv) {
+  return askBrokerForToken(resolveDataDir(env), {
+    name: args.name,
+    service: keychainService(env),
+    ...(args.minTtl === undefined ? {} : { minTtl: args.minTtl }),
+  });
+}
+
+/** A token that lives long enough for `--min-ttl`, straight from the keychain cache, or undefined. */
 export async function cachedToken(
   args: TokenArgs,
   env: NodeJS.ProcessEnv = process.env,
@@ -63,8 +75,7 @@ export async function cachedToken(
     const record = await new SecretVault(loadKeytar, keychainService(env)).getAccessToken(
       args.name,
     );
-    if (record === undefined || record.expiresAt - Date.now() < args.minTtl * 1000)
-      return undefined;
+    if (record === undefined || !lastsLongEnough(record, Date.now(), args.minTtl)) return undefined;
     return formatToken(record, args.format);
   } catch {
     return undefined;

@@ -48,6 +48,10 @@ export interface CliContextOptions {
   clock?: Clock;
   /** How the engine is built; the default opens the real settings file and keychain. */
   openEngine?: (context: CliContext) => TokenEngine;
+  /** Where Ctrl-C comes from; the default is the process's SIGINT. */
+  onInterrupt?: CliContext['onInterrupt'];
+  /** Where the signals exec and serve pass on come from; the default is the process's. */
+  onSignal?: CliContext['onSignal'];
 }
 
 /** The context of a real `tokentray` process, or of a test that overrides parts of it. */
@@ -64,14 +68,18 @@ export function createCliContext(options: CliContextOptions = {}): CliContext {
     dataDir: resolveDataDir(env),
     keychainService: keychainService(env),
     engine: () => (engine ??= openEngine(context)),
-    onInterrupt: (handler) => {
-      process.once('SIGINT', handler);
-      return () => process.off('SIGINT', handler);
-    },
-    onSignal: (signal, handler) => {
-      process.on(signal, handler);
-      return () => process.off(signal, handler);
-    },
+    onInterrupt:
+      options.onInterrupt ??
+      ((handler) => {
+        process.once('SIGINT', handler);
+        return () => process.off('SIGINT', handler);
+      }),
+    onSignal:
+      options.onSignal ??
+      ((signal, handler) => {
+        process.on(signal, handler);
+        return () => process.off(signal, handler);
+      }),
   };
   return context;
 }
@@ -92,7 +100,10 @@ export function openCliEngine(context: CliContext): TokenEngine {
   return new TokenEngine({
     settings,
     vault: new SecretVault(loadKeytar, context.keychainService),
-    client: new TokenClient({ limits: limitsFromEnv(context.env) }),
+    client: new TokenClient({
+      limits: limitsFromEnv(context.env),
+      now: () => context.clock.now(),
+    }),
     clock: context.clock,
   });
 }

@@ -6,7 +6,8 @@ const FORMATS: readonly TokenFormat[] = ['raw', 'header', 'json', 'exec-credenti
 export interface TokenArgs {
   name: string;
   format: TokenFormat;
-  minTtl: number;
+  /** Absent unless given: then the default rule of main/common/token-need.ts applies. */
+  minTtl?: number;
 }
 
 /** `tokentray token <name> [--format raw|header|json|exec-credential] [--min-ttl <seconds>]`, shared by both paths. */
@@ -16,7 +17,7 @@ export function parseTokenArgs(args: string[]): TokenArgs {
     allowPositionals: true,
     options: {
       format: { type: 'string', default: 'raw' },
-      'min-ttl': { type: 'string', default: '60' },
+      'min-ttl': { type: 'string' },
     },
   });
   const [name, extra] = positionals;
@@ -32,16 +33,21 @@ export function parseTokenArgs(args: string[]): TokenArgs {
       hint: `Use ${FORMATS.join(', ')}.`,
     });
   }
-  return { name, format, minTtl: parseMinTtl(values['min-ttl']) };
+  const minTtl = parseMinTtl(values['min-ttl']);
+  return minTtl === undefined ? { name, format } : { name, format, minTtl };
 }
 
-/** `--min-ttl <seconds>`, for every command that hands out a token. */
-export function parseMinTtl(value: string): number {
-  const minTtl = Number(value);
-  if (!Number.isInteger(minTtl) || minTtl < 0 || minTtl > 86_400) {
+/**
+ * `--min-ttl <seconds>`, for every command that hands out a token; undefined when not given, so
+ * the default rule applies (see main/common/token-need.ts).
+ */
+export function parseMinTtl(given: string | undefined): number | undefined {
+  if (given === undefined) return undefined;
+  const minTtl = Number(given);
+  if (given.trim() === '' || !Number.isInteger(minTtl) || minTtl < 0 || minTtl > 86_400) {
     throw new TokenTrayError(
       'usage',
-      `--min-ttl must be a whole number of seconds from 0 to 86400, not "${value.slice(0, 40)}".`,
+      `--min-ttl must be a whole number of seconds from 0 to 86400, not "${given.slice(0, 40)}".`,
     );
   }
   return minTtl;

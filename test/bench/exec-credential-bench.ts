@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { engineParts } from '../../main/node/engine/token-engine.js';
 import { addRotatingAccount, openEngine } from '../support/engine-fixture.js';
 import { CLI_PATH, runNode } from '../support/cli-runner.js';
 import type { LocalProvider } from '../support/local-provider.js';
@@ -84,7 +85,9 @@ export async function benchCliExecCredential(provider: LocalProvider): Promise<B
       failed_runs: failures,
     };
   } finally {
-    await engine.vault.deleteAccount('bench').catch(() => undefined);
+    await engineParts(engine)
+      .vault.deleteAccount('bench')
+      .catch(() => undefined);
     await rm(home, { recursive: true, force: true });
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openUrl } from '../../main/cli/open-url.js';
+import { waitFor } from '../support/wait-for.js';
 
 // BROWSER as xdg-open reads it: ":"-separated commands tried in order, "%s" for the URL.
 // Real commands run; each writes its arguments to a file the test reads back.
@@ -15,14 +16,11 @@ async function recorder(
   const command = join(dir, name);
   await writeFile(command, `#!/bin/sh\nprintf '%s|' "$@" > '${out}'\n`);
   await chmod(command, 0o755);
-  const seen = async () => {
-    for (let i = 0; i < 100; i++) {
-      const text = await readFile(out, 'utf8').catch(() => undefined);
-      if (text !== undefined) return text;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    return '';
-  };
+  const seen = () =>
+    waitFor(`${name} to write its arguments`, () => readFile(out, 'utf8').catch(() => undefined), {
+      timeoutMs: 5_000,
+      intervalMs: 20,
+    });
   return { command, seen };
 }
 

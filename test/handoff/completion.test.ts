@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { CLI_PATH } from '../support/cli-runner.js';
 import { startHandoffFixture, type HandoffFixture } from '../support/handoff-fixture.js';
+import { testService } from '../support/keychain-inspect.js';
 
 const run = promisify(execFile);
 const has = (shell: string) => {
@@ -24,7 +25,7 @@ describe('tokentray completion', { timeout: 120_000 }, () => {
   let env: NodeJS.ProcessEnv;
 
   before(async () => {
-    f = await startHandoffFixture('TokenTray-test-completion');
+    f = await startHandoffFixture(testService(import.meta.url));
     await f.addAccount('work');
     await f.addAccount('staging');
     // `tokentray` on the PATH, as an installed CLI is.

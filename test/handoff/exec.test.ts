@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLI_PATH } from '../support/cli-runner.js';
 import { startHandoffFixture, type HandoffFixture } from '../support/handoff-fixture.js';
+import { testService } from '../support/keychain-inspect.js';
 import { isActive } from '../support/introspect.js';
 
 /** A child that reports what it sees: the variables of interest and its own argv. */
@@ -20,7 +21,7 @@ interface Seen {
 describe('tokentray exec', { timeout: 120_000 }, () => {
   let f: HandoffFixture;
   before(async () => {
-    f = await startHandoffFixture('TokenTray-test-exec');
+    f = await startHandoffFixture(testService(import.meta.url));
     await f.addAccount('work');
     await f.addAccount('gh', { preset: 'github' });
     await f.addAccount('gcp', { preset: 'google' });

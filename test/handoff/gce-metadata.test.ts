@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { CLI_PATH } from '../support/cli-runner.js';
 import { startHandoffFixture, type HandoffFixture } from '../support/handoff-fixture.js';
+import { testService } from '../support/keychain-inspect.js';
 import { isActive } from '../support/introspect.js';
 
 const run = promisify(execFile);
@@ -69,7 +70,7 @@ describe('tokentray serve --gce', { timeout: 120_000 }, () => {
     });
 
   before(async () => {
-    f = await startHandoffFixture('TokenTray-test-gce');
+    f = await startHandoffFixture(testService(import.meta.url));
     await f.addAccount('gcp', { scopes: ['openid', 'offline_access', 'profile'] });
     serve = spawn(
       process.execPath,

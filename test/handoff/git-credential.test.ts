@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { CLI_PATH } from '../support/cli-runner.js';
 import { startGitServer, type GitServer } from '../support/git-smart-http.js';
 import { startHandoffFixture, type HandoffFixture } from '../support/handoff-fixture.js';
+import { testService } from '../support/keychain-inspect.js';
 import { isActive } from '../support/introspect.js';
 
 const run = promisify(execFile);
@@ -27,7 +28,7 @@ describe('tokentray git-credential with real git', { timeout: 120_000 }, () => {
   const git = (args: string[], cwd = work) => run('git', args, { cwd, env: gitEnv });
 
   before(async () => {
-    f = await startHandoffFixture('TokenTray-test-git');
+    f = await startHandoffFixture(testService(import.meta.url));
     await f.addAccount('work');
     const root = await mkdtemp(join(tmpdir(), 'tokentray-git-'));
     gitHome = join(root, 'home');

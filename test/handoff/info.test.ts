@@ -1,41 +1,30 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { createCliContext } from '../../main/cli/cli-context.js';
-import { runCli } from '../../main/cli/run-cli.js';
+import { inProcessTokentray } from '../support/cli-runner.js';
 import { startHandoffFixture, type HandoffFixture } from '../support/handoff-fixture.js';
+import { testService } from '../support/keychain-inspect.js';
 
-// `tokentray info`, run in-process on the CLI context with the fixture's folder and keychain.
+// `tokentray info`, run in-process (inProcessTokentray) on the fixture's folder and keychain.
 describe('tokentray info', { timeout: 120_000 }, () => {
   let f: HandoffFixture;
   before(async () => {
-    f = await startHandoffFixture('TokenTray-test-info');
+    f = await startHandoffFixture(testService(import.meta.url));
     await f.addAccount('work', { scopes: ['openid', 'offline_access', 'profile'] });
     await f.addAccount('gh', { preset: 'github' });
   });
   after(() => f.close());
 
-  async function info(args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const context = createCliContext({
-      stdout: { write: (t: string) => (stdout += t) },
-      stderr: { write: (t: string) => (stderr += t) },
-      stdin: Readable.from([]),
-      env: { TOKENTRAY_HOME: f.home, TOKENTRAY_KEYCHAIN_SERVICE: f.service },
-    });
-    const code = await runCli(['info', ...args], context);
-    return { code, stdout, stderr };
-  }
+  const tokentray = inProcessTokentray(testService(import.meta.url));
+  const info = (args: string[]) => tokentray(['info', ...args], f.home);
 
   /** Everything secret this account has: the access token, the refresh token, the client secret. */
   async function secretsOf(name: string): Promise<string[]> {
-    const record = await f.engine.vault.getAccessToken(name);
+    const record = await f.keychain.vault.getAccessToken(name);
     const secrets = [
       record?.accessToken,
-      await f.engine.vault.get(name, 'refresh_token'),
-      await f.engine.vault.get(name, 'client_secret'),
+      await f.keychain.vault.get(name, 'refresh_token'),
+      await f.keychain.vault.get(name, 'client_secret'),
     ].filter((s): s is string => s !== undefined);
     assert.ok(secrets.length >= 3, 'there are secrets to look for');
     return secrets;
@@ -71,9 +60,9 @@ describe('tokentray info', { timeout: 120_000 }, () => {
     const signingInput = `${b64({ alg: 'EdDSA', typ: 'at+jwt', kid: 'k1' })}.${b64({ sub: 'user-1', aud: 'api://x', scp: 'read write', exp: 2_000_000_000 })}`;
     const signature = sign(null, Buffer.from(signingInput), privateKey).toString('base64url');
     const jwt = `${signingInput}.${signature}`;
-    const record = await f.engine.vault.getAccessToken('work');
+    const record = await f.keychain.vault.getAccessToken('work');
     assert.ok(record !== undefined);
-    await f.engine.vault.setAccessToken('work', { ...record, accessToken: jwt });
+    await f.keychain.vault.setAccessToken('work', { ...record, accessToken: jwt });
     const r = await info(['work', '--json']);
     const parsed = JSON.parse(r.stdout) as { token: { jwt: { header: object; payload: object } } };
     assert.deepEqual(parsed.token.jwt.header, { alg: 'EdDSA', typ: 'at+jwt', kid: 'k1' });
@@ -87,7 +76,7 @@ describe('tokentray info', { timeout: 120_000 }, () => {
       assert.ok(!out.includes(signature), 'no signature');
       assert.ok(!out.includes(signingInput), 'not the token, nor its signed part');
     }
-    await f.engine.vault.setAccessToken('work', record);
+    await f.keychain.vault.setAccessToken('work', record);
   });
 
   test('provider-policy warnings: a GitHub refresh kills the previous token', async () => {

@@ -10,6 +10,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { dump } from 'js-yaml';
 import { CLI_PATH } from '../support/cli-runner.js';
 import { startHandoffFixture, type HandoffFixture } from '../support/handoff-fixture.js';
+import { testService } from '../support/keychain-inspect.js';
 import { isActive } from '../support/introspect.js';
 
 const kubectl = (() => {
@@ -35,7 +36,7 @@ describe(
     const seen: Array<{ path: string; accepted: boolean }> = [];
 
     before(async () => {
-      f = await startHandoffFixture('TokenTray-test-kube');
+      f = await startHandoffFixture(testService(import.meta.url));
       await f.addAccount('cluster');
       // Kubernetes clients send credentials only over TLS: a throw-away certificate for 127.0.0.1.
       const cert = join(f.home, 'api.crt');

@@ -1,6 +1,8 @@
+import { engineParts } from '../../main/node/engine/token-engine.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { storeAccessTokenElsewhere } from '../support/engine-fixture.js';
 import { DesktopFixture } from './desktop-fixture.js';
 import {
   assertNoSecretReached,
@@ -29,7 +31,7 @@ describe('accounts window', () => {
     const { page } = await desktop.open('accounts');
     await page.getByRole('heading', { name: 'No accounts yet' }).waitFor();
     await page.getByRole('button', { name: 'Add account' }).click();
-    await waitUntil(() => desktop.settingsOpened.length === 1);
+    await waitUntil('the settings window to open', () => desktop.settingsOpened.length === 1);
   });
 
   test('lists each account with its label, provider, status and time left', async () => {
@@ -53,13 +55,15 @@ describe('accounts window', () => {
   });
 
   test('the countdown ticks while the window is visible, and only then', async () => {
-    const { page } = await desktop.open('accounts');
+    // The page's timers and Date run on Playwright's clock: the test moves time, it never waits.
+    const { page } = await desktop.open('accounts', { fakeClock: true });
     const countdown = row(page, 'Work').locator('time');
     await countdown.waitFor();
-    const expiresAt = (await desktop.engine.vault.getAccessToken('work'))?.expiresAt ?? 0;
+    const expiresAt =
+      (await engineParts(desktop.engine).vault.getAccessToken('work'))?.expiresAt ?? 0;
     const first = secondsShown(await countdown.innerText());
     assert.ok(Math.abs(first - (expiresAt - Date.now()) / 1000) <= 2, `shows ${first} s left`);
-    await page.waitForTimeout(3_000);
+    await page.clock.runFor(3_000);
     const second = secondsShown(await countdown.innerText());
     // It shows the last second's tick: 3 s later it has moved on by 2 to 4 seconds.
     assert.ok(first - second >= 2 && first - second <= 4, `moved from ${first} to ${second}`);
@@ -68,7 +72,7 @@ describe('accounts window', () => {
     // window is hidden, with the same property and event.
     await setVisibility(page, 'hidden');
     const hidden = await countdown.innerText();
-    await page.waitForTimeout(2_200);
+    await page.clock.runFor(2_200);
     assert.equal(await countdown.innerText(), hidden, 'a hidden window does not tick');
     await setVisibility(page, 'visible');
     const shown = secondsShown(await countdown.innerText());
@@ -76,13 +80,13 @@ describe('accounts window', () => {
   });
 
   test('beyond an hour the time left reads h:mm', async () => {
-    const record = await desktop.engine.vault.getAccessToken('staging');
+    const record = await engineParts(desktop.engine).vault.getAccessToken('staging');
     assert.ok(record);
     const expiresAt = Date.now() + (2 * 3600 + 5 * 60 + 30) * 1000;
-    await desktop.engine.vault.setAccessToken('staging', { ...record, expiresAt });
+    await storeAccessTokenElsewhere(desktop.engine, 'staging', { ...record, expiresAt });
     const { page } = await desktop.open('accounts');
     await row(page, 'Staging').getByText('Expires in 2:05 h').waitFor();
-    await desktop.engine.vault.setAccessToken('staging', record);
+    await storeAccessTokenElsewhere(desktop.engine, 'staging', record);
   });
 
   test('Copy token puts the engine’s token on the clipboard; the page never sees it', async () => {
@@ -90,7 +94,7 @@ describe('accounts window', () => {
     const { page } = window;
     await page.getByRole('button', { name: 'Copy token for Work' }).click();
     await page.getByRole('status').getByText('Copied the access token for Work.').waitFor();
-    const stored = await desktop.engine.vault.getAccessToken('work');
+    const stored = await engineParts(desktop.engine).vault.getAccessToken('work');
     assert.equal(desktop.clipboard.last, stored?.accessToken);
     await assertNoSecretReached(window, [
       ...(await desktop.secrets()),
@@ -99,14 +103,14 @@ describe('accounts window', () => {
   });
 
   test('Refresh now gets a new token, and the countdown starts again', async () => {
-    const { page } = await desktop.open('accounts');
-    const before = await desktop.engine.vault.getAccessToken('staging');
-    await page.waitForTimeout(1_100);
+    const { page } = await desktop.open('accounts', { fakeClock: true });
+    const before = await engineParts(desktop.engine).vault.getAccessToken('staging');
+    await page.clock.runFor(1_100);
     desktop.provider.resetCounts();
     await page.getByRole('button', { name: 'Refresh now: Staging' }).click();
     await page.getByRole('status').getByText('Refreshed Staging.').waitFor();
     assert.equal(desktop.provider.counts().success, 1);
-    const after = await desktop.engine.vault.getAccessToken('staging');
+    const after = await engineParts(desktop.engine).vault.getAccessToken('staging');
     assert.notEqual(after?.accessToken, before?.accessToken);
     assert.ok(
       Math.abs(secondsShown(await row(page, 'Staging').locator('time').innerText()) - 120) <= 2,
@@ -114,20 +118,30 @@ describe('accounts window', () => {
   });
 
   test('a refresh made elsewhere (the background refresher) reaches the open window', async () => {
+    // A token a minute from its end, so the refresh moves the expiry well up, with no waiting.
+    const record = await engineParts(desktop.engine).vault.getAccessToken('staging');
+    assert.ok(record);
+    await storeAccessTokenElsewhere(desktop.engine, 'staging', {
+      ...record,
+      expiresAt: Date.now() + 60_000,
+    });
     const { page } = await desktop.open('accounts');
     const countdown = row(page, 'Staging').locator('time');
     await countdown.waitFor();
-    await page.waitForTimeout(3_000);
     const before = secondsShown(await countdown.innerText());
+    assert.ok(before <= 61, `shows ${before} s left`);
     await desktop.engine.refresh('staging');
     // Only a push can move it up: the ticks count down from the expiry the window was given.
-    await eventually(async () => secondsShown(await countdown.innerText()) >= before + 2);
+    await eventually(
+      'the pushed refresh to move the countdown up',
+      async () => secondsShown(await countdown.innerText()) >= before + 2,
+    );
   });
 
   test('a grant revoked at the provider shows "Sign in again", and signing in brings it back', async () => {
     const window = await desktop.open('accounts');
     const { page } = window;
-    const refreshToken = await desktop.engine.vault.get('work', 'refresh_token');
+    const refreshToken = await engineParts(desktop.engine).vault.get('work', 'refresh_token');
     assert.ok(refreshToken);
     await desktop.provider.revokeGrantOf(refreshToken);
 
@@ -169,10 +183,10 @@ describe('accounts window', () => {
     );
     assert.equal(outline, 'solid', 'the focused button has a visible ring');
     await page.keyboard.press('Enter');
-    await waitUntil(() => desktop.clipboard.copied.length === copied + 1);
+    await waitUntil('Enter to copy', () => desktop.clipboard.copied.length === copied + 1);
     await page.keyboard.press('Space');
-    await waitUntil(() => desktop.clipboard.copied.length === copied + 2);
-    const stored = await desktop.engine.vault.getAccessToken('staging');
+    await waitUntil('Space to copy', () => desktop.clipboard.copied.length === copied + 2);
+    const stored = await engineParts(desktop.engine).vault.getAccessToken('staging');
     assert.equal(desktop.clipboard.last, stored?.accessToken);
   });
 });

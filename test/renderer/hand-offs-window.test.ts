@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { systemClock } from '../../main/common/clock.js';
+import { engineParts } from '../../main/node/engine/token-engine.js';
 import { startConfiguredGce } from '../../main/node/handoff/app-gce.js';
 import type { MetadataServer } from '../../main/node/handoff/gce-metadata-server.js';
 import { isActive } from '../support/introspect.js';
@@ -30,11 +31,17 @@ describe(
 
     test('the setting starts the endpoint on its port, and a client gets a live token', async () => {
       const port = await freePort();
-      await desktop.engine.settings.mutate((data) => {
+      const { settings } = engineParts(desktop.engine);
+      await settings.mutate((data) => {
         data.options.gceMetadata = { account: 'work', port, projectId: 'from-the-app' };
       });
-      const dataDir = dirname(desktop.engine.settings.path);
-      gce = await startConfiguredGce(desktop.engine, dataDir, systemClock, (m) => warnings.push(m));
+      gce = await startConfiguredGce({
+        engine: desktop.engine,
+        settings,
+        dataDir: dirname(settings.path),
+        clock: systemClock,
+        warn: (m) => warnings.push(m),
+      });
       assert.equal(gce?.port, port, warnings.join('\n'));
       for (const n of [1, 2, 3, 4, 5, 6]) {
         const response = await fetch(
@@ -71,15 +78,17 @@ describe(
     });
 
     test('a setting naming no such account serves nothing and says why', async () => {
-      await desktop.engine.settings.mutate((data) => {
+      const { settings } = engineParts(desktop.engine);
+      await settings.mutate((data) => {
         data.options.gceMetadata = { account: 'nobody', port: 1 };
       });
-      const none = await startConfiguredGce(
-        desktop.engine,
-        dirname(desktop.engine.settings.path),
-        systemClock,
-        (m) => warnings.push(m),
-      );
+      const none = await startConfiguredGce({
+        engine: desktop.engine,
+        settings,
+        dataDir: dirname(settings.path),
+        clock: systemClock,
+        warn: (m) => warnings.push(m),
+      });
       assert.equal(none, undefined);
       assert.match(warnings.at(-1) ?? '', /"nobody", which does not exist/);
     });

@@ -1,8 +1,9 @@
 import type { Account } from '../../main/common/account.js';
-import type { TokenEngine } from '../../main/node/engine/token-engine.js';
+import { engineParts, type TokenEngine } from '../../main/node/engine/token-engine.js';
 import { spawn } from 'node:child_process';
 import { CLI_PATH, freshHome, type CliResult } from './cli-runner.js';
 import { addRotatingAccount, openEngine } from './engine-fixture.js';
+import { keychainOf, type KeychainView } from './keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from './local-provider.js';
 
 /**
@@ -16,6 +17,8 @@ export interface HandoffFixture {
   home: string;
   service: string;
   engine: TokenEngine;
+  /** The file's keychain service, seen as a test sees it. */
+  keychain: KeychainView;
   /** The environment a CLI process gets: this fixture's folder and keychain, no secrets. */
   env: NodeJS.ProcessEnv;
   addAccount(
@@ -27,6 +30,7 @@ export interface HandoffFixture {
   close(): Promise<void>;
 }
 
+/** `service` is the test file's own: testService(import.meta.url). */
 export async function startHandoffFixture(service: string): Promise<HandoffFixture> {
   const provider = await startLocalProvider();
   const home = await freshHome();
@@ -43,6 +47,7 @@ export async function startHandoffFixture(service: string): Promise<HandoffFixtu
     home,
     service,
     engine,
+    keychain: keychainOf(service),
     env,
     async addAccount(name, options = {}) {
       const scopes = options.scopes ?? ['openid', 'offline_access', 'profile'];
@@ -51,15 +56,14 @@ export async function startHandoffFixture(service: string): Promise<HandoffFixtu
         // The presets' endpoints are the real providers'; this keeps the local server's endpoint
         // and marks the account as the preset, which is all the hand-offs read.
         const preset = options.preset;
-        await engine.settings.patchAccount(name, (account) => {
+        await engineParts(engine).settings.patchAccount(name, (account) => {
           account.provider = preset;
         });
       }
     },
     cli: (args, extra = {}, input = '') => runCli(args, { ...env, ...extra }, input),
     async close() {
-      for (const account of engine.settings.accounts())
-        await engine.vault.deleteAccount(account.name);
+      for (const name of engine.accountNames()) await engineParts(engine).vault.deleteAccount(name);
       await provider.close();
     },
   };

@@ -34,7 +34,7 @@ export async function execCommand(args: string[], context: CliContext): Promise<
     allowPositionals: true,
     options: {
       env: { type: 'string', multiple: true, default: [] },
-      'min-ttl': { type: 'string', default: '60' },
+      'min-ttl': { type: 'string' },
     },
   });
   const [name, extra] = positionals;
@@ -54,7 +54,8 @@ export async function execCommand(args: string[], context: CliContext): Promise<
       );
     }
   }
-  const record = await acquireToken(context, { name, minTtl: parseMinTtl(values['min-ttl']) });
+  const minTtl = parseMinTtl(values['min-ttl']);
+  const record = await acquireToken(context, minTtl === undefined ? { name } : { name, minTtl });
   const provider = peekAccount(context.dataDir, name)?.provider;
   const names = [
     'TOKENTRAY_ACCESS_TOKEN',

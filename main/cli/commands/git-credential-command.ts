@@ -72,7 +72,7 @@ export async function gitCredentialCommand(args: string[], context: CliContext):
     if (refused !== undefined && refused !== '') await refreshIfCurrent(context, name, refused);
     return;
   }
-  const record = await acquireToken(context, { name, minTtl: 60 });
+  const record = await acquireToken(context, { name });
   context.stdout.write(
     formatCredentialAnswer({
       username: values.username ?? (account?.provider === 'github' ? 'x-access-token' : 'oauth2'),

@@ -3,6 +3,8 @@ import type { AccessTokenRecord, Account, AccountStatusReport } from '../../comm
 import { TokenTrayError } from '../../common/errors.js';
 import { decodeJwt } from '../../common/jwt-claims.js';
 import { providerPolicy } from '../../common/provider-policy.js';
+import { loadKeytar } from '../../node/keychain/keychain-backend.js';
+import { SecretVault } from '../../node/keychain/secret-vault.js';
 import type { CliContext } from '../cli-context.js';
 
 /**
@@ -21,9 +23,12 @@ export async function infoCommand(args: string[], context: CliContext): Promise<
     throw new TokenTrayError('usage', 'Usage: tokentray info <name> [--json]');
   }
   const engine = context.engine();
-  const account = engine.settings.requireAccount(name);
-  const status = await engine.status(name);
-  const record = await engine.vault.getAccessToken(name);
+  const status = await engine.status(name); // says when there is no such account
+  const account = engine.accounts().find((a) => a.name === name);
+  if (account === undefined)
+    throw new TokenTrayError('no_such_account', `There is no account "${name}".`);
+  // The cache as it is: info never refreshes, so it reads the keychain, not the engine.
+  const record = await new SecretVault(loadKeytar, context.keychainService).getAccessToken(name);
   const info = describe(account, status, record);
   context.stdout.write(values.json ? `${JSON.stringify(info, null, 2)}\n` : text(info));
 }

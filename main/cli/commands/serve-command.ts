@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { TokenTrayError } from '../../common/errors.js';
-import { GCE_MIN_TTL_SECONDS, serveAccountAsGce } from '../../node/handoff/serve-gce.js';
+import { serveAccountAsGce } from '../../node/handoff/serve-gce.js';
 import { acquireToken } from '../acquire-token.js';
 import type { CliContext } from '../cli-context.js';
 import { parseMinTtl } from '../token-args.js';
@@ -23,7 +23,7 @@ export async function serveCommand(args: string[], context: CliContext): Promise
       project: { type: 'string' },
       'project-number': { type: 'string' },
       email: { type: 'string' },
-      'min-ttl': { type: 'string', default: String(GCE_MIN_TTL_SECONDS) },
+      'min-ttl': { type: 'string' },
     },
   });
   const [name, extra] = positionals;
@@ -44,16 +44,22 @@ export async function serveCommand(args: string[], context: CliContext): Promise
     throw new TokenTrayError('usage', '--project-number must be the project’s number (digits).');
   }
   const minTtl = parseMinTtl(values['min-ttl']);
+  const query = minTtl === undefined ? { name } : { name, minTtl };
   // The account must exist and hand out a token now, or nothing is served.
-  await acquireToken(context, { name, minTtl });
-  const account = context.engine().settings.requireAccount(name);
+  await acquireToken(context, query);
+  const account = context
+    .engine()
+    .accounts()
+    .find((a) => a.name === name);
+  if (account === undefined)
+    throw new TokenTrayError('no_such_account', `There is no account "${name}".`);
   let server;
   try {
     server = await serveAccountAsGce({
       dataDir: context.dataDir,
       account,
       port,
-      getToken: () => acquireToken(context, { name, minTtl }),
+      getToken: () => acquireToken(context, query),
       clock: context.clock,
       ...(values.email === undefined ? {} : { email: values.email }),
       ...(values.project === undefined ? {} : { projectId: values.project }),

@@ -19,9 +19,6 @@ export interface GceServeOptions {
   clock: Clock;
 }
 
-/** The minimum life a handed-out token has: Google's Node library renews any with 5 minutes left. */
-export const GCE_MIN_TTL_SECONDS = 600;
-
 /**
  * Serves one account on the GCE metadata protocol, every token handed out written to the audit
  * log. The email is the one asked for, else who signed in, else a placeholder that says it is one.

@@ -35,15 +35,18 @@ export type OAuthFetch = (
  * undici's fetch with our limits, through HTTPS_PROXY / HTTP_PROXY with NO_PROXY exceptions when
  * they are set (EnvHttpProxyAgent), and directly otherwise.
  */
-export function createOAuthFetch(limits: HttpLimits = DEFAULT_LIMITS): OAuthFetch {
-  const dispatcher: Dispatcher = new EnvHttpProxyAgent({
+export function createOAuthFetch(
+  limits: HttpLimits = DEFAULT_LIMITS,
+  /** Tests pass undici's MockAgent here to answer per endpoint; everything else uses the default. */
+  dispatcher: Dispatcher = new EnvHttpProxyAgent({
     connectTimeout: limits.connectTimeoutMs,
     headersTimeout: limits.headersTimeoutMs,
     bodyTimeout: limits.bodyTimeoutMs,
     maxResponseSize: limits.maxResponseBytes,
     // A CLI exits right after its request; idle sockets must not hold it open.
     keepAliveTimeout: 1_000,
-  });
+  }),
+): OAuthFetch {
   return async (url, init) =>
     withKnownQuirksUndone(
       (await undiciFetch(url, { ...(init as object), dispatcher })) as unknown as Response,
