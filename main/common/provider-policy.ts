@@ -1,4 +1,6 @@
 import type { Account, ProviderId } from './account.js';
+import { PROVIDER_PRESETS } from './provider-presets.js';
+import { refreshKillsPreviousToken } from './provider-traits.js';
 
 /**
  * What a provider does to tokens that the user should know before relying on them, and whether
@@ -20,10 +22,7 @@ const POLICIES: Record<ProviderId, ProviderPolicy> = {
   },
   github: {
     rotation: 'rotates',
-    warnings: [
-      'GitHub: each refresh revokes the previous access token, so a token handed out earlier (an `exec` child, git) stops working at the next refresh.',
-      'GitHub: user access tokens live 8 hours and refresh tokens 6 months.',
-    ],
+    warnings: ['GitHub: user access tokens live 8 hours and refresh tokens 6 months.'],
   },
   microsoft: {
     rotation: 'rotates',
@@ -37,5 +36,10 @@ const POLICIES: Record<ProviderId, ProviderPolicy> = {
 
 export function providerPolicy(account: Account): ProviderPolicy {
   if (account.grant === 'client_credentials') return { rotation: 'does-not-rotate', warnings: [] };
-  return POLICIES[account.provider ?? 'custom'];
+  const policy = POLICIES[account.provider ?? 'custom'];
+  // The provider trait the scheduler and `refresh` go by, so the warning cannot drift from them.
+  if (!refreshKillsPreviousToken(account.provider)) return policy;
+  const title = PROVIDER_PRESETS[account.provider ?? 'custom'].title;
+  const ends = `${title}: each refresh ends the previous access token, so a token handed out earlier (an \`exec\` child, git) stops working at the next refresh.`;
+  return { ...policy, warnings: [ends, ...policy.warnings] };
 }

@@ -137,7 +137,7 @@ describe('tokentray completion', { timeout: 120_000 }, () => {
   });
 
   test('an unknown shell is a usage error', async () => {
-    const r = await f.cli(['completion', 'tcsh']);
+    const r = await f.run(['completion', 'tcsh']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /bash\|zsh\|fish/);
   });

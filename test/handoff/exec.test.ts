@@ -122,19 +122,19 @@ describe('tokentray exec', { timeout: 120_000 }, () => {
   test('an unknown account exits 3 without running the command; a missing -- or command exits 2', async () => {
     const marker = join(f.home, 'ran');
     const write = `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'x')`;
-    const unknown = await f.cli(['exec', 'nobody', '--', process.execPath, '-e', write]);
+    const unknown = await f.run(['exec', 'nobody', '--', process.execPath, '-e', write]);
     assert.equal(unknown.code, 3, unknown.stderr);
     assert.match(unknown.stderr, /nobody/);
     assert.equal(existsSync(marker), false, 'the command did not run');
-    const noDashes = await f.cli(['exec', 'work', process.execPath, '-e', write]);
+    const noDashes = await f.run(['exec', 'work', process.execPath, '-e', write]);
     assert.equal(noDashes.code, 2);
     assert.match(noDashes.stderr, /--/);
-    assert.equal((await f.cli(['exec', 'work', '--'])).code, 2);
+    assert.equal((await f.run(['exec', 'work', '--'])).code, 2);
     assert.equal(existsSync(marker), false);
   });
 
   test('a command that does not exist is reported, not thrown', async () => {
-    const r = await f.cli(['exec', 'work', '--', 'tokentray-no-such-command-xyz']);
+    const r = await f.run(['exec', 'work', '--', 'tokentray-no-such-command-xyz']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /not found/);
   });

@@ -93,7 +93,7 @@ describe('tokentray git-credential with real git', { timeout: 120_000 }, () => {
   test('after the token is revoked, git’s erase makes the next fetch get a fresh token', async () => {
     const repo = join(work, 'a');
     const config = ['-c', `credential.helper=${helper(server.host)}`];
-    const before = (await f.cli(['token', 'work'])).stdout.trim();
+    const before = (await f.run(['token', 'work'])).stdout.trim();
     await f.provider.revokeAccessToken(before);
     assert.equal(await isActive(f.provider, before), false);
     f.provider.resetCounts();
@@ -101,7 +101,7 @@ describe('tokentray git-credential with real git', { timeout: 120_000 }, () => {
     await assert.rejects(git([...config, 'fetch', '-q'], repo), /Authentication failed|401/);
     assert.equal(f.provider.counts().success, 1, 'erase of the current token refreshed once');
     await git([...config, 'fetch', '-q'], repo);
-    const after = (await f.cli(['token', 'work'])).stdout.trim();
+    const after = (await f.run(['token', 'work'])).stdout.trim();
     assert.notEqual(after, before);
     assert.ok(await isActive(f.provider, after));
     assert.equal(server.attempts.at(-1)?.accepted, true);
@@ -109,7 +109,7 @@ describe('tokentray git-credential with real git', { timeout: 120_000 }, () => {
 
   test('erase of an older token changes nothing; store stores nothing', async () => {
     f.provider.resetCounts();
-    const current = (await f.cli(['token', 'work'])).stdout.trim();
+    const current = (await f.run(['token', 'work'])).stdout.trim();
     const erase = await helperCall(
       'erase',
       `protocol=http\nhost=${server.host}\nusername=oauth2\npassword=an-older-token\n\n`,
@@ -122,12 +122,12 @@ describe('tokentray git-credential with real git', { timeout: 120_000 }, () => {
     assert.equal(store.code, 0, store.stderr);
     assert.equal(store.stdout, '');
     assert.equal(f.provider.counts().total, 0, 'no refresh');
-    assert.equal((await f.cli(['token', 'work'])).stdout.trim(), current);
+    assert.equal((await f.run(['token', 'work'])).stdout.trim(), current);
   });
 
   test('get answers only https, or http to loopback, on exactly the account’s host and port', async () => {
     const get = async (input: string, host = 'git.example.com') =>
-      (await f.cli(['git-credential', 'work', '--host', host, 'get'], {}, input)).stdout;
+      (await f.run(['git-credential', 'work', '--host', host, 'get'], input)).stdout;
     const answer = await get('protocol=https\nhost=git.example.com\npath=repo.git\n\n');
     assert.match(answer, /^username=oauth2\npassword=\S+\npassword_expiry_utc=\d+\n$/);
     const expiry = Number(/password_expiry_utc=(\d+)/.exec(answer)?.[1]) * 1000;
@@ -145,9 +145,8 @@ describe('tokentray git-credential with real git', { timeout: 120_000 }, () => {
       await get('protocol=https\nhost=git.example.com:8443\n', 'git.example.com:8443'),
       '',
     );
-    const named = await f.cli(
+    const named = await f.run(
       ['git-credential', 'work', '--host', 'git.example.com', '--username', 'me', 'get'],
-      {},
       'protocol=https\nhost=git.example.com',
     );
     assert.match(named.stdout, /^username=me\n/, 'input may end without a blank line');
@@ -176,6 +175,6 @@ describe('tokentray git-credential with real git', { timeout: 120_000 }, () => {
   });
 
   function helperCall(operation: string, input: string) {
-    return f.cli(['git-credential', 'work', '--host', server.host, operation], {}, input);
+    return f.run(['git-credential', 'work', '--host', server.host, operation], input);
   }
 });

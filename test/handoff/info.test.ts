@@ -82,14 +82,39 @@ describe('tokentray info', { timeout: 120_000 }, () => {
   test('provider-policy warnings: a GitHub refresh kills the previous token', async () => {
     const parsed = JSON.parse((await info(['gh', '--json'])).stdout) as {
       warnings: string[];
-      refreshToken: { rotation: string; rotatedAt: string | null };
+      refreshToken: { rotation: string };
     };
     assert.ok(
-      parsed.warnings.some((w) => /GitHub: each refresh revokes the previous access token/.test(w)),
+      parsed.warnings.some((w) => /^GitHub.*: each refresh ends the previous access token/.test(w)),
+      parsed.warnings.join('\n'),
     );
     assert.equal(parsed.refreshToken.rotation, 'rotates');
-    assert.ok(parsed.refreshToken.rotatedAt !== null);
     for (const secret of await secretsOf('gh')) assert.ok(!JSON.stringify(parsed).includes(secret));
+    const plain = JSON.parse((await info(['work', '--json'])).stdout) as { warnings: string[] };
+    assert.deepEqual(plain.warnings, [], 'a custom provider has none');
+  });
+
+  test('the last rotation: none since sign-in, then the time of the refresh that rotated', async () => {
+    type Rotation = { refreshToken: { rotation: string; rotatedAt: string | null } };
+    const before = JSON.parse((await info(['work', '--json'])).stdout) as Rotation;
+    assert.equal(before.refreshToken.rotatedAt, null);
+    assert.equal(before.refreshToken.rotation, 'unknown', 'a custom provider, nothing seen yet');
+    assert.match((await info(['work'])).stdout, /refresh: +rotation unknown; last used /);
+    const askedAt = Date.now();
+    const refreshed = await tokentray(['refresh', 'work'], f.home);
+    assert.equal(refreshed.code, 0, refreshed.stderr);
+    const after = JSON.parse((await info(['work', '--json'])).stdout) as Rotation;
+    // The local server rotates: the rotation is seen, and dated by the refresh that made it.
+    assert.equal(after.refreshToken.rotation, 'rotates');
+    const rotatedAt = Date.parse(after.refreshToken.rotatedAt ?? '');
+    assert.ok(
+      rotatedAt >= askedAt && rotatedAt <= Date.now(),
+      String(after.refreshToken.rotatedAt),
+    );
+    assert.match(
+      (await info(['work'])).stdout,
+      new RegExp(`refresh: +rotates; last rotated ${after.refreshToken.rotatedAt ?? ''}`),
+    );
   });
 
   test('an unknown account exits 3', async () => {

@@ -1,7 +1,7 @@
 import type { Account } from '../../main/common/account.js';
 import { engineParts, type TokenEngine } from '../../main/node/engine/token-engine.js';
 import { spawn } from 'node:child_process';
-import { CLI_PATH, freshHome, type CliResult } from './cli-runner.js';
+import { CLI_PATH, freshHome, inProcessTokentray, type CliResult } from './cli-runner.js';
 import { addRotatingAccount, openEngine } from './engine-fixture.js';
 import { keychainOf, type KeychainView } from './keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from './local-provider.js';
@@ -27,6 +27,8 @@ export interface HandoffFixture {
   ): Promise<void>;
   /** Runs the built CLI with `input` on its stdin (closed at once when there is none). */
   cli(args: string[], env?: NodeJS.ProcessEnv, input?: string): Promise<CliResult>;
+  /** The same command in this process (inProcessTokentray), where no process is being tested. */
+  run(args: string[], input?: string): Promise<CliResult>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,8 @@ export async function startHandoffFixture(service: string): Promise<HandoffFixtu
       }
     },
     cli: (args, extra = {}, input = '') => runCli(args, { ...env, ...extra }, input),
+    run: (args, input) =>
+      inProcessTokentray(service)(args, home, {}, input === undefined ? {} : { input }),
     async close() {
       for (const name of engine.accountNames()) await engineParts(engine).vault.deleteAccount(name);
       await provider.close();

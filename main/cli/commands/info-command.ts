@@ -5,6 +5,7 @@ import { decodeJwt } from '../../common/jwt-claims.js';
 import { providerPolicy } from '../../common/provider-policy.js';
 import { loadKeytar } from '../../node/keychain/keychain-backend.js';
 import { SecretVault } from '../../node/keychain/secret-vault.js';
+import { TokenLedger } from '../../node/settings/token-ledger.js';
 import type { CliContext } from '../cli-context.js';
 
 /**
@@ -29,7 +30,9 @@ export async function infoCommand(args: string[], context: CliContext): Promise<
     throw new TokenTrayError('no_such_account', `There is no account "${name}".`);
   // The cache as it is: info never refreshes, so it reads the keychain, not the engine.
   const record = await new SecretVault(loadKeytar, context.keychainService).getAccessToken(name);
-  const info = describe(account, status, record);
+  // When the refresh token last rotated, as the engine noted it in the ledger (no secret).
+  const rotatedAt = new TokenLedger(context.dataDir).read(name, account.createdAt)?.rotatedAt;
+  const info = describe(account, status, record, rotatedAt);
   context.stdout.write(values.json ? `${JSON.stringify(info, null, 2)}\n` : text(info));
 }
 
@@ -39,6 +42,7 @@ function describe(
   account: Account,
   status: AccountStatusReport,
   record: AccessTokenRecord | undefined,
+  rotatedAt: number | undefined,
 ) {
   const policy = providerPolicy(account);
   const refreshGrant = (account.grant ?? 'refresh_token') === 'refresh_token';
@@ -72,10 +76,12 @@ function describe(
           },
     refreshToken: refreshGrant
       ? {
-          rotation: policy.rotation,
-          /** When the stored refresh token was last presented; with rotation, when it was replaced. */
+          // A rotation seen tells more than the provider's policy (unknown for OIDC and custom).
+          rotation: rotatedAt === undefined ? policy.rotation : ('rotates' as const),
+          /** When the stored refresh token was last presented. */
           lastUsedAt: lastRefreshAt,
-          rotatedAt: policy.rotation === 'rotates' ? lastRefreshAt : null,
+          /** When the server last sent a new refresh token; null since sign-in or when unseen. */
+          rotatedAt: rotatedAt === undefined ? null : new Date(rotatedAt).toISOString(),
         }
       : null,
     warnings: policy.warnings,
@@ -107,11 +113,11 @@ function text(info: Info): string {
   }
   const r = info.refreshToken;
   if (r !== null) {
-    const when = r.lastUsedAt ?? 'not yet';
+    const used = `last used ${r.lastUsedAt ?? 'not yet'}`;
     lines.push(
       r.rotation === 'rotates'
-        ? `  refresh:      rotates; last rotated ${when}`
-        : `  refresh:      ${r.rotation === 'unknown' ? 'rotation unknown' : 'does not rotate'}; last used ${when}`,
+        ? `  refresh:      rotates; last rotated ${r.rotatedAt ?? 'not since sign-in'}; ${used}`
+        : `  refresh:      ${r.rotation === 'unknown' ? 'rotation unknown' : 'does not rotate'}; ${used}`,
     );
   }
   for (const warning of info.warnings) lines.push(`  warning:      ${warning}`);
