@@ -48,6 +48,13 @@ export interface Account {
   /** Kept so the account can sign in again the way it was added. */
   authorizationEndpoint?: string;
   deviceAuthorizationEndpoint?: string;
+  /**
+   * The ID token signing algorithms discovery announced (`id_token_signing_alg_values_supported`,
+   * OpenID Discovery §3); without them an ID token is checked as RS256 (OpenID Core §3.1.3.7).
+   */
+  idTokenSigningAlgs?: string[];
+  /** A fixed loopback redirect port, for servers that compare redirect URIs port and all. */
+  redirectPort?: number;
   /** Extra authorization request parameters a provider needs, e.g. Google's access_type=offline. */
   authParams?: Record<string, string>;
   clientId: string;
@@ -66,6 +73,7 @@ export interface Account {
 export type AccountEndpoints = Pick<
   Account,
   | 'issuer'
+  | 'idTokenSigningAlgs'
   | 'tokenEndpoint'
   | 'authorizationEndpoint'
   | 'deviceAuthorizationEndpoint'

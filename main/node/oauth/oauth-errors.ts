@@ -1,6 +1,8 @@
 import * as oauth from 'oauth4webapi';
 import { parseRetryAfter } from '../../common/backoff.js';
 import { TokenTrayError } from '../../common/errors.js';
+import { serverText } from '../../common/redact.js';
+import { sentAs } from './http-client.js';
 
 /**
  * Classifies a failed token request (RFC 6749 §5.2) into what the user and the scheduler act on:
@@ -19,8 +21,7 @@ const DEAD_GRANT_ERRORS = new Set(['invalid_grant', 'bad_refresh_token']);
  */
 export function classifySignInError(err: unknown, endpoint: string, now: number): TokenTrayError {
   if (err instanceof oauth.ResponseBodyError) {
-    const said = err.error_description ? `${err.error}: ${err.error_description}` : err.error;
-    const short = said.slice(0, 200);
+    const short = serverSaid(err);
     // Entra ID says authorization_declined where RFC 8628 §3.5 says access_denied.
     if (err.error === 'access_denied' || err.error === 'authorization_declined') {
       return new TokenTrayError('access_denied', `Sign-in was declined (${short}).`, {
@@ -42,12 +43,22 @@ export function classifySignInError(err: unknown, endpoint: string, now: number)
   return classifyTokenError(err, endpoint, now);
 }
 
-export function classifyTokenError(err: unknown, endpoint: string, now: number): TokenTrayError {
+/**
+ * `grant` names the request that failed, where the answer's meaning depends on it (a bare 400
+ * to a refresh, see bareClientError).
+ */
+export function classifyTokenError(
+  err: unknown,
+  endpoint: string,
+  now: number,
+  grant?: 'refresh_token',
+): TokenTrayError {
   if (err instanceof TokenTrayError) return err;
   const where = originOf(endpoint);
 
   if (err instanceof oauth.ResponseBodyError) {
-    const said = err.error_description ? `${err.error}: ${err.error_description}` : err.error;
+    const said = serverSaid(err);
+    const status = sentAs(err.response).status;
     const retryAfterMs = parseRetryAfter(err.response.headers.get('retry-after'), now);
     if (DEAD_GRANT_ERRORS.has(err.error)) {
       return new TokenTrayError(
@@ -67,7 +78,7 @@ export function classifyTokenError(err: unknown, endpoint: string, now: number):
       err.error === 'server_error'
     ) {
       return transient(
-        `${where} is temporarily unable to issue tokens (HTTP ${err.status}, ${said}).`,
+        `${where} is temporarily unable to issue tokens (HTTP ${status}, ${said}).`,
         retryAfterMs,
         err,
       );
@@ -93,8 +104,22 @@ export function classifyTokenError(err: unknown, endpoint: string, now: number):
     );
   }
 
+  const idToken = idTokenRejection(err);
+  if (idToken !== undefined) {
+    return new TokenTrayError(
+      'bad_response',
+      `${where} sent an ID token TokenTray rejected: ${idToken}.`,
+      {
+        hint: 'Nothing was stored. Report it to the provider, or check the client id and the issuer (the ID token must be for this client and from this issuer).',
+        cause: err,
+      },
+    );
+  }
+
   if (err instanceof oauth.OperationProcessingError) {
     const response = asResponse(err.cause);
+    const bare = response === undefined ? undefined : bareClientError(where, response, err, grant);
+    if (bare !== undefined) return bare;
     if (response !== undefined && (response.status >= 500 || response.status === 429)) {
       const page = (response.headers.get('content-type') ?? '').includes('html')
         ? ' with an HTML page'
@@ -236,4 +261,91 @@ function originOf(endpoint: string): string {
   } catch {
     return 'The token endpoint';
   }
+}
+
+/** The server's `error` and `error_description`, fit to store and show (see serverText). */
+export function serverSaid(err: { error: string; error_description?: string | undefined }): string {
+  return serverText(err.error_description ? `${err.error}: ${err.error_description}` : err.error);
+}
+
+/**
+ * A 4xx answer without the JSON error body RFC 6749 §5.2 requires. Some servers answer a dead
+ * refresh token with a bare 400. Decision: on the refresh grant, a 400 with an EMPTY body means
+ * sign-in is required. The refresh token is the one thing in that request that changes over an
+ * account's life, repeating the request cannot help, and presenting a maybe-revoked token again
+ * and again is what a rotating server punishes. A 401 (RFC 6749 §5.2 reserves it for client
+ * authentication) and an HTML or other non-JSON answer (a proxy, a login wall, a wrong URL)
+ * are errors to look into, and say that sign-in may be needed.
+ */
+function bareClientError(
+  where: string,
+  response: Response,
+  err: oauth.OperationProcessingError,
+  grant: 'refresh_token' | undefined,
+): TokenTrayError | undefined {
+  const { status, body } = sentAs(response);
+  // 429 is a rate limit, retried below like a 5xx, whatever its body.
+  if (status < 400 || status >= 500 || status === 429 || body === 'json' || body === undefined)
+    return undefined;
+  if (body === 'empty' && status === 400 && grant === 'refresh_token') {
+    return new TokenTrayError(
+      'sign_in_required',
+      `${where} answered HTTP 400 with an empty body, which servers that skip RFC 6749 §5.2's error body send for a refresh token they no longer accept.`,
+      {
+        hint: 'Sign in again: `tokentray remove <name>`, then `tokentray add` it anew. The old refresh token will not be sent again.',
+        cause: err,
+      },
+    );
+  }
+  const what =
+    body === 'empty'
+      ? 'an empty body'
+      : body === 'html'
+        ? 'an HTML page'
+        : 'a body that is not JSON';
+  return new TokenTrayError(
+    'invalid_client',
+    `${where} answered HTTP ${status} with ${what} instead of an OAuth error, so it did not say why it refused.`,
+    {
+      hint:
+        status === 401
+          ? 'Check the client id, the client secret and --auth-method; if they are right, the account may need to sign in again.'
+          : 'The account may need to sign in again; check the token endpoint URL too (an HTML page can mean a wrong URL or a login wall). Nothing was stored.',
+      cause: err,
+    },
+  );
+}
+
+/**
+ * Why an ID token was refused (OpenID Connect Core §3.1.3.7), when that is what failed: its
+ * algorithm, audience, issuer, nonce, times or claims. oauth4webapi reports these as processing
+ * errors naming the JWT or ID Token, or as an unsupported JWS algorithm.
+ */
+function idTokenRejection(err: unknown): string | undefined {
+  if (err instanceof oauth.UnsupportedOperationError && /JWS/.test(err.message)) {
+    const alg = (err.cause as { alg?: unknown } | undefined)?.alg;
+    return `its signing algorithm ${serverText(alg, 20)} is not supported`;
+  }
+  if (!(err instanceof oauth.OperationProcessingError)) return undefined;
+  if (!/\bJWT\b|ID Token|id_token/.test(err.message)) return undefined;
+  const cause = (err.cause ?? {}) as {
+    header?: { alg?: unknown };
+    expected?: unknown;
+    claim?: unknown;
+  };
+  if (/"alg"/.test(err.message)) {
+    const expected = Array.isArray(cause.expected)
+      ? cause.expected.join(', ')
+      : String(cause.expected ?? 'RS256');
+    return `it is signed with ${serverText(cause.header?.alg, 20)}, and the provider announced only ${serverText(expected, 80)}`;
+  }
+  if (/"aud"|"azp"/.test(err.message))
+    return 'it was issued for another client (its audience is wrong)';
+  if (/"iss"/.test(err.message)) return 'it was issued by another issuer';
+  if (/"nonce"/.test(err.message)) return 'its nonce is missing or not the one this sign-in sent';
+  if (err.code === oauth.JWT_TIMESTAMP_CHECK)
+    return 'it is expired or not yet valid (check the clock)';
+  const missing = /"(\w+)" \([^)]*\) claim missing/.exec(err.message)?.[1];
+  if (missing !== undefined) return `it lacks the ${missing} claim`;
+  return 'it is malformed';
 }

@@ -40,6 +40,12 @@ const accountSchema = {
     revocationEndpoint: { type: 'string', format: 'uri' },
     authorizationEndpoint: { type: 'string', format: 'uri' },
     deviceAuthorizationEndpoint: { type: 'string', format: 'uri' },
+    idTokenSigningAlgs: {
+      type: 'array',
+      maxItems: 20,
+      items: { type: 'string', pattern: '^[A-Za-z0-9+._-]{1,30}$' },
+    },
+    redirectPort: { type: 'integer', minimum: 1024, maximum: 65535 },
     authParams: {
       type: 'object',
       maxProperties: 20,

@@ -14,6 +14,11 @@ export interface ProviderPreset extends ProviderView {
   issuer?: string;
   /** Or endpoints built from the tenant (Microsoft) or fixed (GitHub). */
   endpoints?: (tenant: string) => FixedEndpoints;
+  /**
+   * Hosts other than the issuer's that this provider's discovered endpoints may use. Anything
+   * else off the issuer's host is refused (see checkDiscoveredHosts in account-draft.ts).
+   */
+  otherEndpointHosts?: string[];
   /** Extra authorization request parameters. */
   authParams?: Record<string, string>;
 }
@@ -42,6 +47,8 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     register:
       'In Google Cloud Console, APIs & Services > Credentials, create an OAuth client ID of type "Desktop app" (or "TVs and Limited Input devices" for device sign-in).',
     issuer: 'https://accounts.google.com',
+    // Google's token, device and revocation endpoints live on oauth2.googleapis.com.
+    otherEndpointHosts: ['oauth2.googleapis.com'],
     // Google issues a refresh token only with access_type=offline, and again only with consent.
     authParams: { access_type: 'offline', prompt: 'consent' },
     defaultScopes: ['openid', 'email'],
