@@ -1,19 +1,31 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SECRET_ENV_NAMES } from './secret-input.js';
 
 /**
  * Opens a URL the way xdg-open and most CLIs do: with the command(s) in `BROWSER` when it is set
- * (a ":"-separated list tried in order; "%s" marks where the URL goes, else it is appended),
- * otherwise with the OS's own opener. No shell is involved, so the URL is never interpreted.
+ * (a ":"-separated list tried in order; "%s" marks where it goes, else it is appended),
+ * otherwise with the OS's own opener. No shell is involved, so nothing is interpreted.
+ *
+ * The URL itself never goes on a command line, where any local user can read it in
+ * /proc/<pid>/cmdline: an authorization URL carries the state, the PKCE challenge and the
+ * loopback port, enough to race our listener or slip in a code of one's own. The opener gets
+ * the path of a private (0600, in a 0700 folder) HTML page that redirects to the URL; the caller
+ * prints the URL itself for the user. The page is deleted when this process exits.
  * Resolves once a command started; rejects if none could be.
  */
 export async function openUrl(url: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const page = redirectPage(url);
   const candidates =
     env.BROWSER !== undefined && env.BROWSER.trim() !== ''
       ? // ":" separates commands, except on Windows where it is part of a drive path.
         (process.platform === 'win32' ? [env.BROWSER] : env.BROWSER.split(':')).map((command) =>
-          withUrl(command, url),
+          withTarget(command, page),
         )
-      : [osOpener(url)];
+      : [osOpener(page)];
   let lastError: unknown;
   for (const argv of candidates) {
     const [command, ...args] = argv;
@@ -28,23 +40,59 @@ export async function openUrl(url: string, env: NodeJS.ProcessEnv = process.env)
   throw lastError instanceof Error ? lastError : new Error('no browser command');
 }
 
-function withUrl(command: string, url: string): string[] {
-  const words = command.trim().split(/\s+/).filter(Boolean);
-  return words.some((w) => w.includes('%s'))
-    ? words.map((w) => w.replaceAll('%s', url))
-    : [...words, url];
+/** Writes the page that sends the browser on to `url`; returns its path. */
+export function redirectPage(url: string): string {
+  const href = escapeAttribute(new URL(url).href);
+  // mkdtemp makes the folder 0700; the file is 0600 on top, so only this user can read it.
+  const dir = mkdtempSync(join(tmpdir(), 'tokentray-open-'));
+  const path = join(dir, 'sign-in.html');
+  writeFileSync(
+    path,
+    `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="referrer" content="no-referrer">
+<meta http-equiv="refresh" content="0; url=${href}"><title>TokenTray</title>
+<p>Opening the sign-in page. If nothing happens, <a id="continue" href="${href}">continue here</a>.</p></html>\n`,
+    { mode: 0o600, flag: 'wx' },
+  );
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return path;
 }
 
-function osOpener(url: string): string[] {
-  if (process.platform === 'darwin') return ['open', url];
-  // rundll32 hands the URL to the default browser without cmd.exe's quoting rules.
-  if (process.platform === 'win32') return ['rundll32', 'url.dll,FileProtocolHandler', url];
-  return ['xdg-open', url];
+function escapeAttribute(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+}
+
+function withTarget(command: string, target: string): string[] {
+  const words = command.trim().split(/\s+/).filter(Boolean);
+  return words.some((w) => w.includes('%s'))
+    ? words.map((w) => w.replaceAll('%s', target))
+    : [...words, target];
+}
+
+function osOpener(path: string): string[] {
+  if (process.platform === 'darwin') return ['open', path];
+  // rundll32 hands the file to the default browser without cmd.exe's quoting rules.
+  if (process.platform === 'win32')
+    return ['rundll32', 'url.dll,FileProtocolHandler', pathToFileURL(path).href];
+  return ['xdg-open', path];
+}
+
+/** The environment a browser inherits: ours, without any secret we were given. */
+function browserEnvironment(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of SECRET_ENV_NAMES) Reflect.deleteProperty(env, name);
+  return env;
 }
 
 function launch(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true });
+    const child = spawn(command, args, {
+      stdio: 'ignore',
+      detached: true,
+      env: browserEnvironment(),
+    });
     child.once('error', reject);
     child.once('spawn', () => {
       // The browser outlives us; don't wait for it.

@@ -108,6 +108,27 @@ export interface AccessTokenRecord {
   scope?: string;
 }
 
+/**
+ * A fixed loopback redirect port (--redirect-port): unprivileged, so no one needs root to listen.
+ * RFC 8252 §7.3 lets the port vary; this is for servers that compare it anyway.
+ */
+export const REDIRECT_PORT_RANGE = { min: 1024, max: 65535 } as const;
+
+/**
+ * Said wherever the redirect URI is named. RFC 8252 §7.3 lets a native app's port vary, but some
+ * servers compare it exactly: then register a port and give it to TokenTray.
+ */
+export const REDIRECT_PORT_HINT =
+  'If the provider insists on an exact port, register http://127.0.0.1:<port>/callback and give that port with --redirect-port (or Advanced > Redirect port).';
+
+export function isRedirectPort(value: unknown): value is number {
+  return (
+    Number.isInteger(value) &&
+    (value as number) >= REDIRECT_PORT_RANGE.min &&
+    (value as number) <= REDIRECT_PORT_RANGE.max
+  );
+}
+
 /** Account names: safe in keychain entry names, lock file names and shell arguments. */
 export const ACCOUNT_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 

@@ -24,6 +24,7 @@ import type { SettingsData } from '../node/settings/settings-schema.js';
 import { SettingsStore, type SettingsBacking } from '../node/settings/settings-store.js';
 import { setApplicationMenu } from './app-menu.js';
 import { startAutoUpdates } from './auto-update.js';
+import { askInNativeDialog } from './confirm-dialog.js';
 import { installCliMenuItem } from './cli-install.js';
 import { exposeE2eHooks } from './e2e-hooks.js';
 import {
@@ -117,6 +118,7 @@ export async function startDesktop(): Promise<RunningDesktop> {
     openUrl: openInBrowser,
     openSettings: showSettings,
     applyOptions: (options) => loginItem?.apply(options.launchAtLogin),
+    askUser: askInNativeDialog,
   });
   const unregisterIpc = registerIpcHandlers(
     service.handlers,

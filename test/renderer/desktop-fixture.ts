@@ -13,6 +13,7 @@ import { loadKeytar } from '../../main/node/keychain/keychain-backend.js';
 import { openEngine } from '../support/engine-fixture.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 import { FakeClipboard } from './fake-clipboard.js';
+import { FakeUser } from './fake-user.js';
 import {
   RendererTransport,
   type OpenOptions,
@@ -32,6 +33,8 @@ export class DesktopFixture {
   readonly service: DesktopService;
   readonly settingsOpened: number[] = [];
   readonly applied: OptionsView[] = [];
+  /** Answers the main process's native dialogs (a fake: Electron cannot run here). */
+  readonly user = new FakeUser();
   private readonly windows: RendererWindow[] = [];
 
   private constructor(
@@ -48,6 +51,7 @@ export class DesktopFixture {
       openUrl: this.userBrowser.openUrl,
       openSettings: () => this.settingsOpened.push(Date.now()),
       applyOptions: (options) => this.applied.push(options),
+      askUser: this.user.ask,
     });
   }
 

@@ -11,6 +11,12 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import { providerViews } from '../sign-in/sign-in-session.js';
 import { accountView, accountViews } from './account-views.js';
 import { SignInFlows } from './sign-in-flow-service.js';
+import {
+  optionsQuestion,
+  removeQuestion,
+  requireConsent,
+  type AskUser,
+} from './user-confirmation.js';
 
 export interface DesktopServiceDeps {
   engine: TokenEngine;
@@ -21,6 +27,8 @@ export interface DesktopServiceDeps {
   openSettings(): void;
   /** Applies options that live outside the settings file: launch at login, updates, the refresh plan. */
   applyOptions?(options: OptionsView): void;
+  /** A native dialog of the main process: what the windows ask for that only the user may allow. */
+  askUser: AskUser;
 }
 
 export type AccountsListener = (accounts: AccountView[]) => void;
@@ -60,7 +68,12 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
     pushTimer = setTimeout(() => void push().catch(() => undefined), PUSH_DEBOUNCE_MS);
   };
   const stopStatus = engine.onStatus(changed);
-  const flows = new SignInFlows({ engine, openUrl: deps.openUrl, onStored: changed });
+  const flows = new SignInFlows({
+    engine,
+    openUrl: deps.openUrl,
+    onStored: changed,
+    askUser: deps.askUser,
+  });
 
   const handlers: IpcHandlers = {
     'accounts:list': () => accountViews(engine),
@@ -92,6 +105,8 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
       return null;
     },
     'accounts:remove': async (name, revoke) => {
+      // The window asked already; this asks in a dialog a compromised window cannot answer.
+      await requireConsent(deps.askUser, removeQuestion(settings.requireAccount(name), revoke));
       const outcome = await removeAccount(engine, name, { revoke });
       changed();
       return outcome;
@@ -110,6 +125,7 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
     },
     'options:get': async () => optionsView(settings),
     'options:set': async (patch) => {
+      await requireConsent(deps.askUser, optionsQuestion(optionsView(settings), patch));
       await settings.mutate((data) => {
         for (const [key, value] of Object.entries(patch)) {
           if (value !== undefined) Object.assign(data.options, { [key]: value });

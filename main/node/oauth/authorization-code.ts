@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import type { Account } from '../../common/account.js';
+import { REDIRECT_PORT_HINT, type Account } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { checkEndpointUrl } from './endpoint-policy.js';
 import { classifySignInError, serverSaid } from './oauth-errors.js';
@@ -131,7 +131,7 @@ function authorizationResponseError(
       });
     }
     return new TokenTrayError('sign_in_failed', `The provider refused the sign-in (${said}).`, {
-      hint: 'Nothing was stored. Check the client id, the scopes and the redirect URI registered at the provider (http://127.0.0.1/callback).',
+      hint: `Nothing was stored. Check the client id, the scopes and the redirect URI registered at the provider (http://127.0.0.1/callback). ${REDIRECT_PORT_HINT}`,
       oauthError: err.error,
     });
   }

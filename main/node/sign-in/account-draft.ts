@@ -1,6 +1,8 @@
 import {
   CLIENT_AUTH_METHODS,
+  isRedirectPort,
   PROVIDER_IDS,
+  REDIRECT_PORT_RANGE,
   validateAccountName,
   type Account,
   type AccountEndpoints,
@@ -83,6 +85,15 @@ export async function draftAccount(
     });
   }
 
+  if (request.redirectPort !== undefined) {
+    if (!isRedirectPort(request.redirectPort))
+      throw new TokenTrayError(
+        'usage',
+        `The redirect port must be a whole number from ${REDIRECT_PORT_RANGE.min} to ${REDIRECT_PORT_RANGE.max}, not "${String(request.redirectPort).slice(0, 20)}".`,
+      );
+    if (request.method !== 'browser')
+      throw new TokenTrayError('usage', 'A redirect port is for browser sign-in (--login) only.');
+  }
   const { endpoints, authMethods } = await resolveEndpoints(engine, preset, request);
   const account: Account = {
     name,
@@ -94,6 +105,8 @@ export async function draftAccount(
     clientId,
     clientAuth: request.clientAuth ?? chooseAuthMethod(clientSecret, authMethods),
     scopes: request.scopes ?? [...preset.defaultScopes],
+    // Kept so that signing in again uses the same redirect URI the server knows.
+    ...(request.redirectPort === undefined ? {} : { redirectPort: request.redirectPort }),
     createdAt: new Date(engine.clock.now()).toISOString(),
   };
   return { account, clientSecret };

@@ -1,4 +1,4 @@
-import type { ProviderId, SignInMethod } from '../../common/account.js';
+import { REDIRECT_PORT_HINT, type ProviderId, type SignInMethod } from '../../common/account.js';
 import type { ProviderField, ProviderView } from '../../common/ipc-contract.js';
 
 /** Endpoints a preset knows without discovery. */
@@ -60,7 +60,8 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     id: 'microsoft',
     title: 'Microsoft Entra ID',
     register:
-      'In Entra ID > App registrations, add the "Mobile and desktop applications" platform with redirect URI http://127.0.0.1/callback, and turn on "Allow public client flows" for device sign-in.',
+      'In Entra ID > App registrations, add the "Mobile and desktop applications" platform with redirect URI http://127.0.0.1/callback, and turn on "Allow public client flows" for device sign-in.' +
+      ` ${REDIRECT_PORT_HINT}`,
     endpoints: (tenant) => ({
       tokenEndpoint: `${microsoftBase(tenant)}/token`,
       authorizationEndpoint: `${microsoftBase(tenant)}/authorize`,
@@ -76,7 +77,8 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     id: 'github',
     title: 'GitHub (GitHub App)',
     register:
-      'Create a GitHub App with "Expire user authorization tokens" on, callback URL http://127.0.0.1/callback, and "Enable Device Flow" for device sign-in.',
+      'Create a GitHub App with "Expire user authorization tokens" on, callback URL http://127.0.0.1/callback, and "Enable Device Flow" for device sign-in.' +
+      ` ${REDIRECT_PORT_HINT}`,
     endpoints: () => ({
       tokenEndpoint: 'https://github.com/login/oauth/access_token',
       authorizationEndpoint: 'https://github.com/login/oauth/authorize',
@@ -92,7 +94,8 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     id: 'oidc',
     title: 'Any OpenID provider',
     register:
-      'Register a native (public or confidential) client with redirect URI http://127.0.0.1/callback and the refresh_token grant.',
+      'Register a native (public or confidential) client with redirect URI http://127.0.0.1/callback and the refresh_token grant.' +
+      ` ${REDIRECT_PORT_HINT}`,
     // OpenID Connect Core §11: offline_access is honoured only together with prompt=consent.
     authParams: { prompt: 'consent' },
     defaultScopes: ['openid', 'offline_access'],
@@ -104,7 +107,8 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     id: 'custom',
     title: 'Custom OAuth 2.0',
     register:
-      "Register a client with redirect URI http://127.0.0.1/callback; type in the endpoints from the provider's documentation.",
+      "Register a client with redirect URI http://127.0.0.1/callback; type in the endpoints from the provider's documentation." +
+      ` ${REDIRECT_PORT_HINT}`,
     defaultScopes: [],
     fields: ENDPOINT_FIELDS,
     methods: ALL,

@@ -38,6 +38,11 @@ export interface SignInDeps {
   openDeviceUrl?: boolean;
   /** Things the user should know that do not end the sign-in. */
   onWarning?: (message: string) => void;
+  /**
+   * Asked once the account is drafted (endpoints known) and before anything is sent to them;
+   * rejects to stop. The app asks the user in a native dialog here; the CLI's user typed it all.
+   */
+  confirm?: (account: Account) => Promise<void>;
 }
 
 export interface SignInSession {
@@ -59,6 +64,7 @@ export async function startSignIn(
   deps: SignInDeps,
 ): Promise<SignInSession> {
   const { account, clientSecret } = await draftAccount(engine, request);
+  await deps.confirm?.(account);
   // A sign-in hands us a refresh token that exists nowhere else: be sure we can keep it.
   await engine.vault.probe();
   switch (request.method) {
@@ -154,6 +160,7 @@ async function interactive(
           deps.onWarning?.(
             'Ignored a sign-in response whose state did not match ours (RFC 6749 §10.12); still waiting for yours.',
           ),
+        account.redirectPort,
       );
       const pending = await buildAuthorizationRequest(account, redirect.redirectUri);
       expected.state = pending.state;
