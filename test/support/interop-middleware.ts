@@ -20,6 +20,7 @@ interface Context {
 interface Paths {
   tokenPath: string;
   authorizationPath: string;
+  discoveryPath: string;
   revokeGrantOf(refreshToken: string): Promise<void>;
 }
 
@@ -41,6 +42,12 @@ export function interopMiddleware(behaviour: InteropBehaviour, paths: Paths) {
       }
       return next();
     }
+    if (ctx.method === 'GET' && ctx.path === paths.discoveryPath) {
+      await next();
+      if (behaviour.rewriteDiscovery !== undefined && typeof ctx.body === 'object' && ctx.body)
+        behaviour.rewriteDiscovery(ctx.body as Record<string, unknown>);
+      return;
+    }
     if (ctx.method !== 'POST' || ctx.path !== paths.tokenPath) return next();
 
     const params = await readForm(ctx);
@@ -57,6 +64,13 @@ export function interopMiddleware(behaviour: InteropBehaviour, paths: Paths) {
     if (ctx.status >= 400) {
       if (behaviour.refusalRevokesRefreshToken === true && typeof params.refresh_token === 'string')
         await paths.revokeGrantOf(params.refresh_token);
+      if (behaviour.rewriteError !== undefined && typeof body === 'object' && body !== null)
+        behaviour.rewriteError(body, params);
+      if (behaviour.errorsAsHttp200 === true) {
+        // As GitHub does: the error in a 200, with no challenge header.
+        ctx.status = 200;
+        ctx.remove('www-authenticate');
+      }
       if (behaviour.emptyRefreshErrorBodies === true && params.grant_type === 'refresh_token') {
         const status = ctx.status;
         ctx.body = '';

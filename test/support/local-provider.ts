@@ -52,6 +52,12 @@ export interface InteropBehaviour {
   refusalRevokesRefreshToken?: boolean;
   /** Answer a refused refresh with 400 and an empty body, against RFC 6749 §5.2. */
   emptyRefreshErrorBodies?: boolean;
+  /** Rewrite a token endpoint error body (error, error_description) before it is sent. */
+  rewriteError?: (body: Record<string, unknown>, params: Record<string, unknown>) => void;
+  /** Send token endpoint errors with HTTP 200, as GitHub does. */
+  errorsAsHttp200?: boolean;
+  /** Rewrite the discovery document before it is sent. */
+  rewriteDiscovery?: (document: Record<string, unknown>) => void;
   /** Rewrite the ID token's claims in token responses (its signature is then wrong). */
   tamperIdToken?: (claims: Record<string, unknown>) => void;
 }
@@ -449,6 +455,7 @@ export async function startLocalProvider(opts: LocalProviderOptions = {}): Promi
       interopMiddleware(opts.interop, {
         tokenPath,
         authorizationPath: new URL(provider.urlFor('authorization')).pathname,
+        discoveryPath: new URL(provider.urlFor('discovery')).pathname,
         revokeGrantOf: (token) => revokeGrantOf(token).catch(() => undefined),
       }),
     );

@@ -96,7 +96,7 @@ export function classifyTokenError(
   if (err instanceof oauth.WWWAuthenticateChallengeError) {
     return new TokenTrayError(
       'invalid_client',
-      `${where} refused the client's credentials (HTTP ${err.status}).`,
+      `${where} refused the client's credentials (HTTP ${sentAs(err.response).status}).`,
       {
         hint: 'Check the client id, the client secret and --auth-method.',
         cause: err,

@@ -70,7 +70,14 @@ export async function startSignIn(
   switch (request.method) {
     case 'paste':
       return settled('paste', async () => {
-        await provePastedToken(engine, account, clientSecret, (request.refreshToken ?? '').trim());
+        await provePastedToken(
+          engine,
+          account,
+          clientSecret,
+          (request.refreshToken ?? '').trim(),
+        ).catch((err: unknown) => {
+          throw whatARefusalCost(err);
+        });
         return engine.settings.requireAccount(account.name);
       });
     case 'client-credentials':
@@ -254,6 +261,21 @@ function requireRefreshToken(account: Account, grant: GrantOutcome): void {
       hint: `Nothing was stored. ${hint}`,
     },
   );
+}
+
+/**
+ * The pasted token went to the server in a request it refused. TokenTray stored nothing, but
+ * some servers disable a refresh token that came with a refused request (a wrong client secret,
+ * credentials it could not read), so "nothing happened" is not what is known: say so.
+ */
+function whatARefusalCost(err: unknown): unknown {
+  if (!(err instanceof TokenTrayError)) return err;
+  if (err.code !== 'invalid_client' && err.code !== 'bad_response') return err;
+  return new TokenTrayError(err.code, err.message, {
+    hint: `${(err.hint ?? '').replace(/\s*Nothing was stored\.\s*/, ' ')} TokenTray stored nothing, but the server may have disabled the pasted refresh token for its part. Once the cause is fixed, if the same token is refused with invalid_grant, get a new one (or sign in with --login or --device).`.trim(),
+    ...(err.oauthError === undefined ? {} : { oauthError: err.oauthError }),
+    cause: err,
+  });
 }
 
 function timedOut(ms: number): TokenTrayError {
