@@ -20,7 +20,6 @@ interface Context {
 interface Paths {
   tokenPath: string;
   authorizationPath: string;
-  discoveryPath: string;
   revokeGrantOf(refreshToken: string): Promise<void>;
 }
 
@@ -42,7 +41,8 @@ export function interopMiddleware(behaviour: InteropBehaviour, paths: Paths) {
       }
       return next();
     }
-    if (ctx.method === 'GET' && ctx.path === paths.discoveryPath) {
+    // Both metadata documents: RFC 8414's and OpenID Discovery's.
+    if (ctx.method === 'GET' && ctx.path.startsWith('/.well-known/')) {
       await next();
       if (behaviour.rewriteDiscovery !== undefined && typeof ctx.body === 'object' && ctx.body)
         behaviour.rewriteDiscovery(ctx.body as Record<string, unknown>);

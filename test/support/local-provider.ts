@@ -455,7 +455,6 @@ export async function startLocalProvider(opts: LocalProviderOptions = {}): Promi
       interopMiddleware(opts.interop, {
         tokenPath,
         authorizationPath: new URL(provider.urlFor('authorization')).pathname,
-        discoveryPath: new URL(provider.urlFor('discovery')).pathname,
         revokeGrantOf: (token) => revokeGrantOf(token).catch(() => undefined),
       }),
     );
