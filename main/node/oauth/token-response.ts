@@ -103,8 +103,13 @@ export function toRecord(
     );
   }
   registerSecret(response.access_token);
+  // The granted scope is shown by `list` and the windows: server text like any other.
   const scope =
-    response.scope ?? (requestedScopes.length > 0 ? requestedScopes.join(' ') : undefined);
+    response.scope === undefined
+      ? requestedScopes.length > 0
+        ? requestedScopes.join(' ')
+        : undefined
+      : serverText(response.scope, 2000);
   return {
     accessToken: response.access_token,
     tokenType: response.token_type === 'bearer' ? 'Bearer' : serverText(response.token_type, 20),
