@@ -162,6 +162,18 @@ describe('interoperability with servers that are not oidc-provider', () => {
     const added = await running;
     assert.equal(added.code, 0, added.stderr);
 
+    // Without the port the server refuses in the browser, out of our sight: the timeout says why.
+    const lost = await tokentray(
+      signIn(provider, 'no-port', '--login', '--timeout', '2'),
+      home,
+      browser.env,
+    );
+    await browser.nextUrl();
+    assert.match(
+      lost.stderr,
+      /not finished within.*\n.*error about the redirect URI.*--redirect-port/s,
+    );
+
     const help = await tokentray(['--help'], home);
     assert.match(help.stdout + help.stderr, /--redirect-port <n>/);
     const bad = await tokentray(signIn(provider, 'x', '--redirect-port', '80'), home);

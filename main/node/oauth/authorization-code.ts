@@ -2,7 +2,8 @@ import * as oauth from 'oauth4webapi';
 import { REDIRECT_PORT_HINT, type Account } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { checkEndpointUrl } from './endpoint-policy.js';
-import { classifySignInError, serverSaid } from './oauth-errors.js';
+import { classifySignInError } from './oauth-errors.js';
+import { serverSaid } from './refusal-reasons.js';
 import type { TokenClient } from './token-client.js';
 import {
   authorizationServerOf,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Account, SignInMethod } from '../../common/account.js';
+import { REDIRECT_PORT_HINT, type Account, type SignInMethod } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import type { AddAccountRequest } from '../../common/ipc-contract.js';
 import { provePastedToken, replaceGrant, storeNewAccount } from '../engine/account-registry.js';
@@ -136,7 +136,7 @@ async function interactive(
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeOutIn = (ms: number) => {
-    timer = setTimeout(() => controller.abort(timedOut(ms)), ms);
+    timer = setTimeout(() => controller.abort(timedOut(ms, method)), ms);
   };
   const { signal } = controller;
   const keep = async (grant: GrantOutcome): Promise<Account> => {
@@ -278,12 +278,18 @@ function whatARefusalCost(err: unknown): unknown {
   });
 }
 
-function timedOut(ms: number): TokenTrayError {
+function timedOut(ms: number, method: 'browser' | 'device'): TokenTrayError {
   const minutes = Math.round((ms / 60_000) * 10) / 10;
+  // A provider that refuses our redirect URI shows its error in the browser, where we cannot
+  // see it; all we notice is that nothing came back. Say what that most often means.
+  const redirect =
+    method === 'browser'
+      ? ` If the provider's page showed an error about the redirect URI: ${REDIRECT_PORT_HINT}`
+      : '';
   return new TokenTrayError(
     'sign_in_timeout',
     `The sign-in was not finished within ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-    { hint: 'Nothing was stored. Start it again when you are ready to sign in.' },
+    { hint: `Nothing was stored. Start it again when you are ready to sign in.${redirect}` },
   );
 }
 
