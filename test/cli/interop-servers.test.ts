@@ -144,6 +144,21 @@ describe('interoperability with servers that are not oidc-provider', () => {
     });
   }
 
+  test('an ID token signed with an algorithm the metadata did not announce is refused by name', async () => {
+    const provider = await serverThat({
+      idTokenSigningAlg: 'ES256',
+      rewriteDiscovery: (doc) => (doc.id_token_signing_alg_values_supported = ['RS256']),
+    });
+    const home = await freshHome();
+    const running = tokentray(signIn(provider, 'alg-lie', '--login'), home, browser.env);
+    const page = await browser.newPage();
+    await signInAtProvider(page, await browser.nextUrl(), { allow: true });
+    const result = await running;
+    assert.match(result.stderr, /it is signed with ES256, and the provider announced only RS256/);
+    await nothingStored(home, 'alg-lie', result);
+    await page.close();
+  });
+
   test('a server that matches redirect URIs exactly: --redirect-port, and the hint names it', async () => {
     const port = await freePort();
     const provider = await serverThat({
