@@ -246,11 +246,17 @@ function checkDiscoveredHosts(preset: ProviderPreset, found: AccountEndpoints): 
     if (value === undefined) continue;
     const host = new URL(value).host;
     if (!allowed.has(host)) {
+      const knownPreset = Object.values(PROVIDER_PRESETS).find(
+        (p) => p.issuer !== undefined && p.issuer === found.issuer && p.id !== preset.id,
+      );
       throw new TokenTrayError(
         'discovery_failed',
         `The metadata of ${home} puts its ${what} on another host, ${host}, so TokenTray will not use it.`,
         {
-          hint: 'If this provider really works that way, report it to TokenTray; until then, check the issuer URL.',
+          hint:
+            knownPreset === undefined
+              ? 'If this provider really works that way, report it to TokenTray; until then, check the issuer URL.'
+              : `This is ${knownPreset.title}'s own layout: use --provider ${knownPreset.id}, which expects it.`,
         },
       );
     }
