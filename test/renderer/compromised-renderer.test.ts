@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { IpcResult, SignInProgress } from '../../main/common/ipc-contract.js';
 import { MAX_CONCURRENT_FLOWS } from '../../main/node/desktop/sign-in-flow-service.js';
+import { engineParts } from '../../main/node/engine/token-engine.js';
 import { DesktopFixture } from './desktop-fixture.js';
 
 // A compromised renderer: script running in our own page, in Chromium, calling what the preload
@@ -73,7 +74,7 @@ describe('what a compromised renderer cannot do quietly', () => {
     assert.ok(question !== undefined, 'the user was asked');
     assert.match(question.detail, new RegExp(`go to: ${new URL(evil.url).host}`));
     assert.equal(evil.seen.length, 0, 'not one request reached the endpoint the page chose');
-    assert.equal(desktop.engine.settings.account('stolen'), undefined);
+    assert.equal(engineParts(desktop.engine).settings.account('stolen'), undefined);
   });
 
   test('an OpenID browser sign-in names the sign-in host and the token host', async () => {
@@ -130,12 +131,12 @@ describe('what a compromised renderer cannot do quietly', () => {
       assert.equal(result.ok, false, JSON.stringify(patch));
       if (!result.ok) assert.equal(result.error.code, 'cancelled');
     }
-    const options = desktop.engine.settings.options();
+    const options = engineParts(desktop.engine).settings.options();
     assert.equal(options.autoUpdate, true, 'updates stay on');
     assert.equal(options.clipboardClearSeconds, 60, 'the clear time stays');
     const removed = await call('removeAccount', 'work', true);
     assert.equal(removed.ok, false);
-    assert.ok(desktop.engine.settings.account('work'), 'the account stays');
+    assert.ok(engineParts(desktop.engine).settings.account('work'), 'the account stays');
 
     // Harmless changes are not asked about; the same ones pass once the user says yes.
     const asked = desktop.user.questions.length;
@@ -143,7 +144,7 @@ describe('what a compromised renderer cannot do quietly', () => {
     assert.equal(desktop.user.questions.length, asked, 'not asked');
     desktop.user.answer = true;
     assert.ok((await call('setOptions', { autoUpdate: false })).ok);
-    assert.equal(desktop.engine.settings.options().autoUpdate, false);
+    assert.equal(engineParts(desktop.engine).settings.options().autoUpdate, false);
     assert.ok((await call('setOptions', { autoUpdate: true, clipboardClearSeconds: 60 })).ok);
   });
 

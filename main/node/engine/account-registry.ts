@@ -1,48 +1,13 @@
 import { join } from 'node:path';
-import type { AccessTokenRecord, Account, ClientAuthMethod } from '../../common/account.js';
+import type { AccessTokenRecord, Account } from '../../common/account.js';
+import { accountExists } from '../../common/add-account-rules.js';
 import type { RemoveOutcome } from '../../common/ipc-contract.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { formatError } from '../../common/redact.js';
 import { withFileLock } from '../file-lock.js';
 import type { GrantOutcome } from '../oauth/token-response.js';
 import { locksDir } from '../paths.js';
-import { accountExists, draftAccount } from '../sign-in/account-draft.js';
-import type { TokenEngine } from './token-engine.js';
-
-export interface NewAccount {
-  name: string;
-  label?: string;
-  /** One of the two: the token endpoint itself, or an issuer to discover it from. */
-  tokenEndpoint?: string;
-  issuer?: string;
-  clientId: string;
-  clientAuth?: ClientAuthMethod;
-  scopes: string[];
-  clientSecret?: string;
-  refreshToken: string;
-}
-
-/** Adds an account from a pasted refresh token (the classic way), proving it with one refresh. */
-export async function addAccount(
-  engine: TokenEngine,
-  input: NewAccount,
-): Promise<{ account: Account; token: AccessTokenRecord }> {
-  const { account, clientSecret } = await draftAccount(engine, {
-    name: input.name,
-    provider: input.issuer === undefined ? 'custom' : 'oidc',
-    method: 'paste',
-    clientId: input.clientId,
-    scopes: input.scopes,
-    refreshToken: input.refreshToken,
-    ...(input.label === undefined ? {} : { label: input.label }),
-    ...(input.issuer === undefined ? {} : { issuer: input.issuer }),
-    ...(input.tokenEndpoint === undefined ? {} : { tokenEndpoint: input.tokenEndpoint }),
-    ...(input.clientSecret === undefined ? {} : { clientSecret: input.clientSecret }),
-    ...(input.clientAuth === undefined ? {} : { clientAuth: input.clientAuth }),
-  });
-  await engine.vault.probe();
-  return provePastedToken(engine, account, clientSecret, input.refreshToken.trim());
-}
+import { engineParts, type TokenEngine } from './token-engine.js';
 
 /**
  * Proves a pasted refresh token with one refresh (RFC 6749 §6) before keeping anything. If the
@@ -56,8 +21,9 @@ export async function provePastedToken(
   refreshToken: string,
 ): Promise<{ account: Account; token: AccessTokenRecord }> {
   return withAccountLock(engine, account.name, async () => {
-    if (engine.settings.account(account.name) !== undefined) throw accountExists(account.name);
-    const outcome = await engine.client.refresh(account, clientSecret, refreshToken);
+    if (engineParts(engine).settings.account(account.name) !== undefined)
+      throw accountExists(account.name);
+    const outcome = await engineParts(engine).client.refresh(account, clientSecret, refreshToken);
     try {
       await writeNewAccount(engine, account, clientSecret, {
         record: outcome.record,
@@ -92,7 +58,8 @@ export async function storeNewAccount(
   return withAccountLock(engine, account.name, async () => {
     // Checked again under the lock: another process may have taken the name meanwhile, and its
     // keychain entries must not be touched by our clean-up.
-    if (engine.settings.account(account.name) !== undefined) throw accountExists(account.name);
+    if (engineParts(engine).settings.account(account.name) !== undefined)
+      throw accountExists(account.name);
     const stored = grant.who === undefined ? account : { ...account, who: grant.who };
     await writeNewAccount(engine, stored, clientSecret, grant);
     return stored;
@@ -107,20 +74,28 @@ async function writeNewAccount(
 ): Promise<void> {
   const { name } = account;
   try {
-    if (grant.refreshToken !== undefined)
-      await engine.vault.set(name, 'refresh_token', grant.refreshToken);
+    await engineParts(engine).vault.setTokens(name, tokenSet(grant));
     if (clientSecret !== undefined && account.clientAuth !== 'none')
-      await engine.vault.set(name, 'client_secret', clientSecret);
-    await engine.vault.setAccessToken(name, grant.record);
-    await engine.settings.mutate((data) => {
+      await engineParts(engine).vault.set(name, 'client_secret', clientSecret);
+    await engineParts(engine).settings.mutate((data) => {
       data.accounts[name] = account;
       data.defaultAccount ??= name;
     });
   } catch (err) {
-    await engine.vault.deleteAccount(name).catch(() => undefined);
+    await engineParts(engine)
+      .vault.deleteAccount(name)
+      .catch(() => undefined);
     throw err;
   }
-  engine.forget(name);
+  engine.tokensReplaced(account, grant.record);
+}
+
+/** The refresh token (when the grant has one) and the access token, saved in one write. */
+function tokenSet(grant: Pick<GrantOutcome, 'record' | 'refreshToken'>) {
+  return {
+    ...(grant.refreshToken === undefined ? {} : { refreshToken: grant.refreshToken }),
+    record: grant.record,
+  };
 }
 
 /** After signing in again: the new grant replaces the dead one, and the account is usable again. */
@@ -130,17 +105,17 @@ export async function replaceGrant(
   grant: GrantOutcome,
 ): Promise<Account> {
   return withAccountLock(engine, name, async () => {
-    engine.settings.requireAccount(name);
-    if (grant.refreshToken !== undefined)
-      await engine.vault.set(name, 'refresh_token', grant.refreshToken);
-    await engine.vault.setAccessToken(name, grant.record);
-    await engine.settings.patchAccount(name, (a) => {
+    engineParts(engine).settings.requireAccount(name);
+    // A machine account has no refresh token: keep none. Otherwise the new one replaces the dead.
+    await engineParts(engine).vault.setTokens(name, tokenSet(grant));
+    await engineParts(engine).settings.patchAccount(name, (a) => {
       delete a.signInRequired;
       delete a.lastError;
       if (grant.who !== undefined) a.who = grant.who;
     });
-    engine.forget(name);
-    return engine.settings.requireAccount(name);
+    const account = engineParts(engine).settings.requireAccount(name);
+    engine.tokensReplaced(account, grant.record);
+    return account;
   });
 }
 
@@ -153,14 +128,14 @@ export async function removeAccount(
   name: string,
   options: { revoke?: boolean } = {},
 ): Promise<RemoveOutcome> {
-  const account = engine.settings.requireAccount(name);
+  const account = engineParts(engine).settings.requireAccount(name);
   const outcome = await withAccountLock(engine, name, async () => {
     const revoked =
       options.revoke === false
         ? { revocation: 'skipped' as const }
         : await revokeGrant(engine, account);
-    await engine.vault.deleteAccount(name);
-    await engine.settings.mutate((data) => {
+    await engineParts(engine).vault.deleteAccount(name);
+    await engineParts(engine).settings.mutate((data) => {
       data.accounts = Object.fromEntries(
         Object.entries(data.accounts).filter(([key]) => key !== name),
       );
@@ -170,9 +145,9 @@ export async function removeAccount(
         else data.defaultAccount = next;
       }
     });
+    engine.removed(name);
     return revoked;
   });
-  engine.forget(name);
   return outcome;
 }
 
@@ -182,14 +157,19 @@ async function revokeGrant(engine: TokenEngine, account: Account): Promise<Remov
   try {
     const machine = account.grant === 'client_credentials';
     const token = machine
-      ? (await engine.vault.getAccessToken(account.name))?.accessToken
+      ? (await engineParts(engine).vault.getAccessToken(account.name))?.accessToken
       : await engine.currentRefreshToken(account.name);
     if (token === undefined) return { revocation: 'skipped' };
     const secret =
       account.clientAuth === 'none'
         ? undefined
-        : await engine.vault.get(account.name, 'client_secret');
-    await engine.client.revoke(account, secret, token, machine ? 'access_token' : 'refresh_token');
+        : await engineParts(engine).vault.get(account.name, 'client_secret');
+    await engineParts(engine).client.revoke(
+      account,
+      secret,
+      token,
+      machine ? 'access_token' : 'refresh_token',
+    );
     return { revocation: 'revoked' };
   } catch (err) {
     return {
@@ -200,5 +180,8 @@ async function revokeGrant(engine: TokenEngine, account: Account): Promise<Remov
 }
 
 function withAccountLock<T>(engine: TokenEngine, name: string, work: () => Promise<T>): Promise<T> {
-  return withFileLock(join(locksDir(engine.settings.dataDir), `account-${name}`), work);
+  return withFileLock(
+    join(locksDir(engineParts(engine).settings.dataDir), `account-${name}`),
+    work,
+  );
 }

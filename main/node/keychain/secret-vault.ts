@@ -1,91 +1,107 @@
 import type { AccessTokenRecord } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { registerSecret } from '../../common/redact.js';
-import { classifyKeychainError, type KeychainBackend } from './keychain-backend.js';
+import type { KeychainBackend } from './keychain-backend.js';
+import { KeychainEntries, type KeychainCalls } from './keychain-entries.js';
+
+export { MAX_ENTRY_BYTES } from './keychain-entries.js';
 
 export type SecretKind = 'refresh_token' | 'client_secret' | 'access_token';
 const KINDS: readonly SecretKind[] = ['refresh_token', 'client_secret', 'access_token'];
 
-/** Windows Credential Manager refuses blobs over 2560 bytes (CRED_MAX_CREDENTIAL_BLOB_SIZE). */
-export const MAX_ENTRY_BYTES = 2560;
-const CHUNK_BYTES = 2048;
 /** Beyond this a "secret" is not a token; refuse it rather than fill the keychain. */
 export const MAX_SECRET_BYTES = 64 * 1024;
-const MANIFEST = 'tokentray-chunks:v1:';
 
-export const DEFAULT_SERVICE = 'TokenTray';
+import { DEFAULT_SERVICE } from './keychain-service.js';
+
+export { DEFAULT_SERVICE, keychainService } from './keychain-service.js';
+
+/** An account's token set: what one refresh reads and what one rotation writes. */
+export interface StoredTokens {
+  refreshToken?: string;
+  record?: AccessTokenRecord;
+}
+
+/**
+ * The token set lives in one entry, the account's `refresh_token` entry, behind this prefix.
+ *
+ * Why one entry and not two: a rotation (RFC 9700 §4.14.2) must save the new refresh token before
+ * anything else, and its access token belongs with it. In one entry one keychain write saves both
+ * atomically, and one read gets both, so there is never a new access token beside a spent refresh
+ * token, and the rotated token's unprotected window is a single write. The entry keeps its old
+ * key, so an entry written before holds a plain refresh token and still reads (with the access
+ * token from its old `access_token` entry).
+ */
+const TOKEN_SET = 'tokentray-tokens:v1:';
 
 /**
  * Every secret TokenTray holds, kept in the OS keychain through keytar, one entry per account and
- * kind (`<name>/refresh_token`). A value too large for one entry is split across entries with a
- * manifest in the main one. Chunks are written under a fresh generation before the manifest
- * switches to them, so a failure half-way leaves the previous value whole: nothing is truncated
- * and nothing is lost.
+ * kind (`<name>/refresh_token`, `<name>/client_secret`), of any size (see ./keychain-entries.ts).
  */
 export class SecretVault {
-  constructor(
-    private readonly backend: () => Promise<KeychainBackend>,
-    readonly service: string = DEFAULT_SERVICE,
-  ) {}
+  readonly #entries: KeychainEntries;
+  /** Accounts seen with an access token in its old entry of its own, deleted once replaced. */
+  readonly #legacy = new Set<string>();
+
+  constructor(backend: () => Promise<KeychainBackend>, service: string = DEFAULT_SERVICE) {
+    this.#entries = new KeychainEntries(backend, service);
+  }
+
+  get service(): string {
+    return this.#entries.service;
+  }
+
+  /** Keychain round trips so far: reads, writes, deletes. */
+  get calls(): Readonly<KeychainCalls> {
+    return this.#entries.calls;
+  }
 
   async get(name: string, kind: SecretKind): Promise<string | undefined> {
-    const backend = await this.backend();
-    const key = entryKey(name, kind);
-    const main = await call(() => backend.getPassword(this.service, key), 'read');
-    if (main === null) return undefined;
-    const value = main.startsWith(MANIFEST) ? await this.readChunks(backend, key, main) : main;
+    const value = await this.#entries.read(entryKey(name, kind));
+    if (value === undefined) return undefined;
+    if (kind === 'refresh_token' && value.startsWith(TOKEN_SET))
+      return parseTokenSet(value).refreshToken;
     registerSecret(value);
     return value;
   }
 
+  /** Writes one secret as it is; a refresh token written this way replaces the whole token set. */
   async set(name: string, kind: SecretKind, value: string): Promise<void> {
-    const bytes = Buffer.byteLength(value, 'utf8');
-    if (bytes > MAX_SECRET_BYTES) {
-      throw new TokenTrayError(
-        'secret_too_large',
-        `The ${kind.replace('_', ' ')} is ${bytes} bytes; TokenTray stores at most ${MAX_SECRET_BYTES}.`,
-        {
-          hint: 'Check that the whole value, and only it, was pasted.',
-        },
-      );
-    }
+    checkSize(kind, value);
     registerSecret(value);
-    const backend = await this.backend();
-    const key = entryKey(name, kind);
-    const previous = await call(() => backend.getPassword(this.service, key), 'read');
-    if (bytes <= MAX_ENTRY_BYTES && !value.startsWith(MANIFEST)) {
-      await call(() => backend.setPassword(this.service, key, value), 'write');
-    } else {
-      // Web Crypto is global: importing node:crypto would slow the CLI's cached-token path.
-      const generation = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(4))).toString(
-        'hex',
-      );
-      const chunks = splitUtf8(value, CHUNK_BYTES);
-      for (const [i, chunk] of chunks.entries()) {
-        await call(
-          () => backend.setPassword(this.service, `${key}#${generation}.${i}`, chunk),
-          'write',
-        );
-      }
-      await call(
-        () =>
-          backend.setPassword(
-            this.service,
-            key,
-            `${MANIFEST}${generation}:${chunks.length}:${value.length}`,
-          ),
-        'write',
-      );
-    }
-    if (previous?.startsWith(MANIFEST)) await this.deleteChunks(backend, key, previous);
+    if (kind === 'refresh_token' && value.startsWith(TOKEN_SET))
+      return this.setTokens(name, { refreshToken: value });
+    await this.#entries.write(entryKey(name, kind), value);
+  }
+
+  /** The refresh token and the access token, in one read (two for an entry of the old form). */
+  async getTokens(name: string): Promise<StoredTokens> {
+    const main = await this.#entries.read(entryKey(name, 'refresh_token'));
+    if (main?.startsWith(TOKEN_SET) === true) return parseTokenSet(main);
+    if (main !== undefined) registerSecret(main);
+    const record = await this.legacyAccessToken(name);
+    if (record !== undefined) this.#legacy.add(name);
+    return {
+      ...(main === undefined ? {} : { refreshToken: main }),
+      ...(record === undefined ? {} : { record }),
+    };
+  }
+
+  /** Saves the token set in one write; nothing happens before the write that it does not need. */
+  async setTokens(name: string, tokens: StoredTokens): Promise<void> {
+    const value = `${TOKEN_SET}${JSON.stringify({
+      ...(tokens.refreshToken === undefined ? {} : { refresh_token: tokens.refreshToken }),
+      ...(tokens.record === undefined ? {} : { access: tokens.record }),
+    })}`;
+    checkSize('refresh_token', value);
+    await this.#entries.write(entryKey(name, 'refresh_token'), value);
+    // The old entry's token is superseded: it must not linger in the keychain.
+    if (tokens.record !== undefined && this.#legacy.delete(name))
+      await this.#entries.remove(entryKey(name, 'access_token')).catch(() => undefined);
   }
 
   async delete(name: string, kind: SecretKind): Promise<void> {
-    const backend = await this.backend();
-    const key = entryKey(name, kind);
-    const main = await call(() => backend.getPassword(this.service, key), 'read');
-    await call(() => backend.deletePassword(this.service, key), 'delete');
-    if (main?.startsWith(MANIFEST)) await this.deleteChunks(backend, key, main);
+    await this.#entries.remove(entryKey(name, kind));
   }
 
   /** Removes every entry of an account, chunks included. */
@@ -94,81 +110,34 @@ export class SecretVault {
   }
 
   async getAccessToken(name: string): Promise<AccessTokenRecord | undefined> {
-    const raw = await this.get(name, 'access_token');
-    if (raw === undefined) return undefined;
-    try {
-      const record = JSON.parse(raw) as AccessTokenRecord;
-      if (typeof record.accessToken !== 'string' || typeof record.expiresAt !== 'number')
-        return undefined;
-      registerSecret(record.accessToken);
-      return record;
-    } catch {
-      return undefined; // an unreadable cache entry only costs one refresh
-    }
+    return (await this.getTokens(name)).record;
   }
 
+  /** Replaces the access token, keeping the refresh token beside it. */
   async setAccessToken(name: string, record: AccessTokenRecord): Promise<void> {
-    await this.set(name, 'access_token', JSON.stringify(record));
+    const { refreshToken } = await this.getTokens(name);
+    await this.setTokens(name, { ...(refreshToken === undefined ? {} : { refreshToken }), record });
   }
 
   /** Fails with a clear error when the keychain cannot be written, before anything depends on it. */
   async probe(): Promise<void> {
-    const backend = await this.backend();
-    const key = `probe/${process.pid}`;
-    await call(() => backend.setPassword(this.service, key, 'ok'), 'write');
-    await call(() => backend.deletePassword(this.service, key), 'delete');
+    await this.#entries.probe(`probe/${process.pid}`);
   }
 
   /** The names of accounts that have any entry, for finding orphans after a settings loss. */
   async accountNames(): Promise<string[]> {
-    const backend = await this.backend();
-    const creds = await call(() => backend.findCredentials(this.service), 'read');
+    const accounts = await this.#entries.accounts();
     return [
       ...new Set(
-        creds.map((c) => c.account.split('/')[0] ?? '').filter((n) => n !== '' && n !== 'probe'),
+        accounts.map((a) => a.split('/')[0] ?? '').filter((n) => n !== '' && n !== 'probe'),
       ),
     ];
   }
 
-  private async readChunks(backend: KeychainBackend, key: string, main: string): Promise<string> {
-    const manifest = parseManifest(main);
-    const parts: string[] = [];
-    for (let i = 0; manifest !== undefined && i < manifest.count; i++) {
-      const part = await call(
-        () => backend.getPassword(this.service, `${key}#${manifest.generation}.${i}`),
-        'read',
-      );
-      if (part === null) break;
-      parts.push(part);
-    }
-    const value = parts.join('');
-    if (
-      manifest === undefined ||
-      parts.length !== manifest.count ||
-      value.length !== manifest.length
-    ) {
-      throw new TokenTrayError(
-        'keychain_unavailable',
-        `The keychain entry "${key}" is incomplete: some of its parts are missing.`,
-        {
-          hint: 'Another program may have removed them. Remove the account and add it again.',
-        },
-      );
-    }
-    return value;
-  }
-
-  /**
-   * Deletes the parts a manifest names. Not by searching the service: keytar aborts the process
-   * when an entry another process deletes vanishes between its search and its read
-   * (atom/node-keytar#477).
-   */
-  private async deleteChunks(backend: KeychainBackend, key: string, main: string): Promise<void> {
-    const manifest = parseManifest(main);
-    for (let i = 0; manifest !== undefined && i < manifest.count; i++) {
-      const part = `${key}#${manifest.generation}.${i}`;
-      await call(() => backend.deletePassword(this.service, part), 'delete');
-    }
+  /** Accounts stored before the token set existed keep their access token in its own entry. */
+  private async legacyAccessToken(name: string): Promise<AccessTokenRecord | undefined> {
+    const raw = await this.#entries.read(entryKey(name, 'access_token'));
+    return raw === undefined ? undefined : parseRecord(raw);
   }
 }
 
@@ -176,43 +145,55 @@ function entryKey(name: string, kind: SecretKind): string {
   return `${name}/${kind}`;
 }
 
-function parseManifest(
-  main: string,
-): { generation: string; count: number; length: number } | undefined {
-  const [generation, count, length] = main.slice(MANIFEST.length).split(':');
-  if (generation === undefined || count === undefined || length === undefined) return undefined;
-  return { generation, count: Number(count), length: Number(length) };
-}
-
-/** Splits on code-point boundaries so no chunk holds half a UTF-8 sequence. */
-function splitUtf8(value: string, maxBytes: number): string[] {
-  const chunks: string[] = [];
-  let current = '';
-  let size = 0;
-  for (const ch of value) {
-    const n = Buffer.byteLength(ch, 'utf8');
-    if (size + n > maxBytes) {
-      chunks.push(current);
-      current = '';
-      size = 0;
-    }
-    current += ch;
-    size += n;
+function checkSize(kind: SecretKind, value: string): void {
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes > MAX_SECRET_BYTES) {
+    throw new TokenTrayError(
+      'secret_too_large',
+      `The ${kind.replace('_', ' ')} is ${bytes} bytes; TokenTray stores at most ${MAX_SECRET_BYTES}.`,
+      {
+        hint: 'Check that the whole value, and only it, was pasted.',
+      },
+    );
   }
-  if (current !== '' || chunks.length === 0) chunks.push(current);
-  return chunks;
 }
 
-async function call<T>(op: () => Promise<T>, action: 'read' | 'write' | 'delete'): Promise<T> {
+function parseTokenSet(value: string): StoredTokens {
+  let fields: { refresh_token?: unknown; access?: unknown };
   try {
-    return await op();
-  } catch (err) {
-    throw classifyKeychainError(err, action);
+    fields = JSON.parse(value.slice(TOKEN_SET.length)) as typeof fields;
+  } catch {
+    throw new TokenTrayError(
+      'keychain_unavailable',
+      'A keychain entry of TokenTray is unreadable.',
+      {
+        hint: 'Another program may have changed it. Remove the account and add it again.',
+      },
+    );
   }
+  const refreshToken = typeof fields.refresh_token === 'string' ? fields.refresh_token : undefined;
+  if (refreshToken !== undefined) registerSecret(refreshToken);
+  const record = parseRecord(fields.access);
+  return {
+    ...(refreshToken === undefined ? {} : { refreshToken }),
+    ...(record === undefined ? {} : { record }),
+  };
 }
 
-/** The keychain service name; `TOKENTRAY_KEYCHAIN_SERVICE` separates a demo from real accounts. */
-export function keychainService(env: NodeJS.ProcessEnv = process.env): string {
-  const service = env.TOKENTRAY_KEYCHAIN_SERVICE;
-  return service !== undefined && service.trim() !== '' ? service : DEFAULT_SERVICE;
+/** An unreadable access-token record only costs one refresh, so it reads as none. */
+function parseRecord(raw: unknown): AccessTokenRecord | undefined {
+  try {
+    const record = (typeof raw === 'string' ? JSON.parse(raw) : raw) as AccessTokenRecord;
+    if (
+      typeof record !== 'object' ||
+      record === null ||
+      typeof record.accessToken !== 'string' ||
+      typeof record.expiresAt !== 'number'
+    )
+      return undefined;
+    registerSecret(record.accessToken);
+    return record;
+  } catch {
+    return undefined;
+  }
 }

@@ -89,7 +89,13 @@ export class TokenClient {
         account.issuer === undefined ? await withoutIdToken(request) : request,
       );
     } catch (err) {
-      throw classifyTokenError(err, account.tokenEndpoint, this.now(), 'refresh_token');
+      throw classifyTokenError(
+        err,
+        account.tokenEndpoint,
+        this.now(),
+        'token endpoint',
+        'refresh_token',
+      );
     }
     const record = toRecord(response, sentAt, account.scopes);
     const rotated = response.refresh_token;
@@ -150,7 +156,7 @@ export class TokenClient {
       );
       await oauth.processRevocationResponse(response);
     } catch (err) {
-      throw classifyTokenError(err, account.revocationEndpoint, this.now());
+      throw classifyTokenError(err, account.revocationEndpoint, this.now(), 'revocation endpoint');
     }
   }
 
@@ -168,7 +174,7 @@ export class TokenClient {
       });
       as = await oauth.processDiscoveryResponse(issuer, response);
     } catch (err) {
-      const cause = classifyTokenError(err, issuer.href, this.now());
+      const cause = classifyTokenError(err, issuer.href, this.now(), 'discovery document');
       if (cause.code === 'transient') throw cause;
       throw new TokenTrayError(
         'discovery_failed',
