@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { redirectPage } from '../node/redirect-page.js';
 import { SECRET_ENV_NAMES } from './secret-input.js';
 
 /**
@@ -10,11 +8,9 @@ import { SECRET_ENV_NAMES } from './secret-input.js';
  * (a ":"-separated list tried in order; "%s" marks where it goes, else it is appended),
  * otherwise with the OS's own opener. No shell is involved, so nothing is interpreted.
  *
- * The URL itself never goes on a command line, where any local user can read it in
- * /proc/<pid>/cmdline: an authorization URL carries the state, the PKCE challenge and the
- * loopback port, enough to race our listener or slip in a code of one's own. The opener gets
- * the path of a private (0600, in a 0700 folder) HTML page that redirects to the URL; the caller
- * prints the URL itself for the user. The page is deleted when this process exits.
+ * The URL itself never goes on a command line, where any local user can read it: the opener gets
+ * the path of a private page that leads to it (redirectPage); the caller prints the URL itself
+ * for the user.
  * Resolves once a command started; rejects if none could be.
  */
 export async function openUrl(url: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -38,30 +34,6 @@ export async function openUrl(url: string, env: NodeJS.ProcessEnv = process.env)
     }
   }
   throw lastError instanceof Error ? lastError : new Error('no browser command');
-}
-
-/** Writes the page that sends the browser on to `url`; returns its path. */
-export function redirectPage(url: string): string {
-  const href = escapeAttribute(new URL(url).href);
-  // mkdtemp makes the folder 0700; the file is 0600 on top, so only this user can read it.
-  const dir = mkdtempSync(join(tmpdir(), 'tokentray-open-'));
-  const path = join(dir, 'sign-in.html');
-  writeFileSync(
-    path,
-    `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="referrer" content="no-referrer">
-<meta http-equiv="refresh" content="0; url=${href}"><title>TokenTray</title>
-<p>Opening the sign-in page. If nothing happens, <a id="continue" href="${href}">continue here</a>.</p></html>\n`,
-    { mode: 0o600, flag: 'wx' },
-  );
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  return path;
-}
-
-function escapeAttribute(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 }
 
 function withTarget(command: string, target: string): string[] {

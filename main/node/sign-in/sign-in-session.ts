@@ -30,7 +30,7 @@ export type SignInPrompt =
   | { kind: 'none' };
 
 export interface SignInDeps {
-  /** Opens a URL in the user's browser: `BROWSER` or the OS default in the CLI, shell.openExternal in the app. */
+  /** Opens a URL in the user's browser: `BROWSER` or the OS default in the CLI, openInBrowser in the app. */
   openUrl: (url: string) => Promise<void>;
   /** How long a sign-in may wait for the user: default 5 minutes in the browser, the code's life on a device. */
   timeoutMs?: number;
