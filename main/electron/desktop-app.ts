@@ -189,6 +189,7 @@ export async function startDesktop(options: {
   // The tray exists: now the first look at the keychain, which may fail or wait on a prompt.
   const startup = new StartupRecovery({
     async load() {
+      await engine.load();
       await controller.update();
       for (const report of controller.reports) notifier.observe(report);
     },

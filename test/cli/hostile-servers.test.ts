@@ -5,10 +5,17 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startBrowserHandoff, type BrowserHandoff } from '../support/browser-handoff.js';
-import { freshHome, tokentray } from '../support/cli-runner.js';
-import { vault } from '../support/keychain-inspect.js';
+import { freshHome, tokentray as spawnedTokentray } from '../support/cli-runner.js';
+import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 import { signInAtProvider } from '../support/provider-pages.js';
+
+// Spawned, not in-process: what is checked here (the proxy variables, what the browser inherits)
+// is the environment of a real process. The keychain service is this file's own.
+const SERVICE = testService(import.meta.url);
+const { vault } = keychainOf(SERVICE);
+const tokentray = (args: string[], home: string, env: NodeJS.ProcessEnv = {}) =>
+  spawnedTokentray(args, home, { TOKENTRAY_KEYCHAIN_SERVICE: SERVICE, ...env });
 
 // A malicious or broken authorization server, and the network between: the real oidc-provider
 // wrapped to misbehave (test/support/interop-middleware.ts), a listener standing in for whoever

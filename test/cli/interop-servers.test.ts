@@ -4,15 +4,22 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { startBrowserHandoff, type BrowserHandoff } from '../support/browser-handoff.js';
-import { freshHome, tokentray, type CliResult } from '../support/cli-runner.js';
+import { freshHome, tokentray as spawnedTokentray, type CliResult } from '../support/cli-runner.js';
 import { isActive } from '../support/introspect.js';
-import { keychainEntries } from '../support/keychain-inspect.js';
+import { keychainOf, testService } from '../support/keychain-inspect.js';
 import {
   startLocalProvider,
   type InteropBehaviour,
   type LocalProvider,
 } from '../support/local-provider.js';
 import { approveDevice, logInAndConsent, signInAtProvider } from '../support/provider-pages.js';
+
+// Spawned, not in-process: what is checked here (the proxy variables, what the browser inherits)
+// is the environment of a real process. The keychain service is this file's own.
+const SERVICE = testService(import.meta.url);
+const { vault, entries: keychainEntries } = keychainOf(SERVICE);
+const tokentray = (args: string[], home: string, env: NodeJS.ProcessEnv = {}) =>
+  spawnedTokentray(args, home, { TOKENTRAY_KEYCHAIN_SERVICE: SERVICE, ...env });
 
 // What other real authorization servers do, mounted on the real oidc-provider (configured, or
 // wrapped by test/support/interop-middleware.ts), against the built CLI with Chromium as the
@@ -249,9 +256,7 @@ describe('interoperability with servers that are not oidc-provider', () => {
       env,
     );
     assert.equal(added.code, 0, added.stderr);
-    const stored = await import('../support/keychain-inspect.js').then((k) =>
-      k.vault.get('empty', 'refresh_token'),
-    );
+    const stored = await vault.get('empty', 'refresh_token');
     assert.ok(stored !== undefined);
     await provider.revokeGrantOf(stored);
     provider.resetCounts();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openUrl } from '../../main/cli/open-url.js';
+import { waitFor } from '../support/wait-for.js';
 
 // BROWSER as xdg-open reads it: ":"-separated commands tried in order, "%s" for the target.
 // Real commands run; each writes its arguments (and its environment) to files the test reads.
@@ -16,15 +17,18 @@ async function recorder(
   const command = join(dir, name);
   await writeFile(command, `#!/bin/sh\nenv > '${envOut}'\nprintf '%s|' "$@" > '${out}'\n`);
   await chmod(command, 0o755);
-  const wait = async (file: string) => {
-    for (let i = 0; i < 250; i++) {
-      const text = await readFile(file, 'utf8').catch(() => undefined);
-      if (text !== undefined && text !== '') return text;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`${file} was never written`);
+  const wait = (file: string, what: string) =>
+    waitFor(
+      `${name} to write its ${what}`,
+      // The shell creates the file before it writes to it: empty is not written yet.
+      async () => (await readFile(file, 'utf8').catch(() => '')) || undefined,
+      { timeoutMs: 5_000, intervalMs: 20 },
+    );
+  return {
+    command,
+    seen: () => wait(out, 'arguments'),
+    env: () => wait(envOut, 'environment'),
   };
-  return { command, seen: () => wait(out), env: () => wait(envOut) };
 }
 
 const url = 'https://login.example.com/authorize?state=st4te-value&x=$(reboot)&q="<a>"';

@@ -15,7 +15,8 @@ describe('settings window: adding accounts', () => {
   let desktop: DesktopFixture;
 
   before(async () => {
-    desktop = await DesktopFixture.start();
+    // A 1 s device polling interval (oidc-provider's default is 5 s), so device sign-in doesn't idle.
+    desktop = await DesktopFixture.start({ deviceIntervalSeconds: 1 });
   });
   after(() => desktop.close());
 

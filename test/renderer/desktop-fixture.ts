@@ -11,7 +11,11 @@ import {
 import type { OptionsView } from '../../main/common/ipc-contract.js';
 import { loadKeytar, type KeychainBackend } from '../../main/node/keychain/keychain-backend.js';
 import { openEngine } from '../support/engine-fixture.js';
-import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
+import {
+  startLocalProvider,
+  type LocalProvider,
+  type LocalProviderOptions,
+} from '../support/local-provider.js';
 import { FakeClipboard } from './fake-clipboard.js';
 import { FakeUser } from './fake-user.js';
 import {
@@ -57,18 +61,13 @@ export class DesktopFixture {
   }
 
   static async start(
-    options: {
-      accessTokenTtlSeconds?: number;
+    options: LocalProviderOptions & {
       /** The keychain under the engine (fault injection around the real one, say). */
       backend?: () => Promise<KeychainBackend>;
     } = {},
   ): Promise<DesktopFixture> {
     const [provider, dataDir, transport] = await Promise.all([
-      startLocalProvider(
-        options.accessTokenTtlSeconds === undefined
-          ? {}
-          : { accessTokenTtlSeconds: options.accessTokenTtlSeconds },
-      ),
+      startLocalProvider((({ backend: _backend, ...providerOptions }) => providerOptions)(options)),
       mkdtemp(join(tmpdir(), 'tokentray-renderer-')),
       RendererTransport.start(),
     ]);

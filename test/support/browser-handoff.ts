@@ -20,7 +20,7 @@ export interface BrowserLaunch {
 
 export interface BrowserHandoff {
   /** The environment that makes the CLI "open a browser" by handing the URL to this test. */
-  env: { BROWSER: string; TOKENTRAY_TEST_HANDOFF: string };
+  env: { BROWSER: string };
   /** The next URL the CLI asked to open. */
   nextUrl(): Promise<string>;
   /** Every browser start so far, in order. */
@@ -50,17 +50,22 @@ export async function startBrowserHandoff(): Promise<BrowserHandoff> {
       res.end('ok');
     });
   });
-  const base = await listenOnLoopback(server);
+  const { port } = new URL(await listenOnLoopback(server));
   const script = fileURLToPath(new URL('./hand-url-to-test.mjs', import.meta.url));
   return {
-    env: { BROWSER: `${process.execPath} ${script}`, TOKENTRAY_TEST_HANDOFF: `${base}/open` },
+    // The port travels in the command itself: a CLI run in-process starts it with this process's
+    // environment, not the one the test gave the CLI. (A URL would not do: ":" separates commands.)
+    env: { BROWSER: `${process.execPath} ${script} ${port} %s` },
     launches,
     nextUrl: () => {
       const url = queued.shift();
       if (url !== undefined) return Promise.resolve(url);
       // A CLI that fails before opening a browser must fail the test, not hang it.
       return new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no URL was opened within 30 s')), 30_000);
+        const timer = setTimeout(
+          () => reject(new Error('timed out after 30 s waiting for the CLI to open a URL')),
+          30_000,
+        );
         waiting.push((next) => {
           clearTimeout(timer);
           resolve(next);

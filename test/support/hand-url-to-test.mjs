@@ -2,12 +2,11 @@
 // The test's stand-in for a browser command: `BROWSER` points here, and instead of opening the
 // page it hands the URL it leads to to the test (which opens it in Playwright's Chromium), with
 // what a browser would have inherited: its command line, its environment, the page's file mode.
-// Plain JS: it runs as is.
+// The test's port comes first in the command (see browser-handoff.ts). Plain JS: it runs as is.
 import { readFileSync, statSync } from 'node:fs';
 
-const [target] = process.argv.slice(2);
-const endpoint = process.env.TOKENTRAY_TEST_HANDOFF;
-if (target === undefined || endpoint === undefined) process.exit(2);
+const [port, target] = process.argv.slice(2);
+if (port === undefined || target === undefined) process.exit(2);
 let url = target;
 let pageMode;
 if (!/^https?:/.test(target)) {
@@ -22,7 +21,7 @@ if (!/^https?:/.test(target)) {
     .replace(/&amp;/g, '&');
   pageMode = statSync(target).mode & 0o777;
 }
-const response = await fetch(endpoint, {
+const response = await fetch(`http://127.0.0.1:${port}/open`, {
   method: 'POST',
   body: JSON.stringify({
     url,

@@ -15,7 +15,7 @@ import type { AddAccountRequest } from '../../common/ipc-contract.js';
 import { checkRequestShape } from '../../node/sign-in/account-draft.js';
 import { PROVIDER_PRESETS } from '../../common/provider-presets.js';
 import { startSignIn } from '../../node/sign-in/sign-in-session.js';
-import { openCliEngine } from '../cli-context.js';
+import type { CliContext } from '../cli-context.js';
 import { readSecret } from '../secret-input.js';
 import { describeLifetime } from './describe-lifetime.js';
 import { followSignIn } from './follow-sign-in.js';
@@ -41,7 +41,7 @@ const ADD_OPTIONS = {
 } as const;
 
 /** `tokentray add <name> ...`: sign in (browser or device), a machine account, or a pasted token. */
-export async function addCommand(args: string[]): Promise<void> {
+export async function addCommand(args: string[], context: CliContext): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: ADD_OPTIONS });
   const [name, extra] = positionals;
   if (name === undefined || extra !== undefined) {
@@ -97,23 +97,24 @@ export async function addCommand(args: string[]): Promise<void> {
     secretRule.need === 'none'
       ? undefined
       : await readSecret(
+          context,
           'TOKENTRAY_CLIENT_SECRET',
           needsSecret ? 'Client secret: ' : 'Client secret (leave empty for a public client): ',
           needsSecret,
         );
   const refreshToken =
     method === 'paste'
-      ? await readSecret('TOKENTRAY_REFRESH_TOKEN', 'Refresh token: ', true)
+      ? await readSecret(context, 'TOKENTRAY_REFRESH_TOKEN', 'Refresh token: ', true)
       : undefined;
   const request: AddAccountRequest = { ...base, ...optional({ clientSecret, refreshToken }) };
-  const engine = openCliEngine();
-  const account = await followSignIn((deps) => startSignIn(engine, request, deps), {
+  const engine = context.engine();
+  const account = await followSignIn(context, (deps) => startSignIn(engine, request, deps), {
     timeoutMs,
     openDeviceUrl: values.open,
   });
   const token = await engine.getToken(account.name, { minTtl: 0 });
-  process.stderr.write(
-    `Added "${account.name}"${account.who === undefined ? '' : ` (${account.who})`}. Its access token is valid for ${describeLifetime(token.expiresAt - engine.now())}.\n`,
+  context.stderr.write(
+    `Added "${account.name}"${account.who === undefined ? '' : ` (${account.who})`}. Its access token is valid for ${describeLifetime(token.expiresAt - context.clock.now())}.\n`,
   );
 }
 

@@ -91,7 +91,12 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
   });
 
   const handlers: IpcHandlers = {
-    'accounts:list': () => accountViews(engine, settings),
+    // The window's first look also loads what the engine has not read yet, so a keychain that
+    // cannot answer (at the app's start, say) fails here and the window says why and what to do.
+    'accounts:list': async () => {
+      await engine.load();
+      return accountViews(engine, settings);
+    },
     'accounts:copy-token': async (name) => {
       settings.requireAccount(name);
       await deps.copyToken(name);

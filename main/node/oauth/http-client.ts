@@ -38,7 +38,11 @@ export type OAuthFetch = (
  * plain http (RFC 8252 §8.3), and a proxy would see its secrets in clear text, whatever NO_PROXY
  * says.
  */
-export function createOAuthFetch(limits: HttpLimits = DEFAULT_LIMITS): OAuthFetch {
+export function createOAuthFetch(
+  limits: HttpLimits = DEFAULT_LIMITS,
+  /** Tests pass undici's MockAgent here to answer every endpoint; else the two below. */
+  dispatcher?: Dispatcher,
+): OAuthFetch {
   const options = {
     connectTimeout: limits.connectTimeoutMs,
     headersTimeout: limits.headersTimeoutMs,
@@ -47,12 +51,12 @@ export function createOAuthFetch(limits: HttpLimits = DEFAULT_LIMITS): OAuthFetc
     // A CLI exits right after its request; idle sockets must not hold it open.
     keepAliveTimeout: 1_000,
   };
-  const proxied: Dispatcher = new EnvHttpProxyAgent(options);
-  const direct: Dispatcher = new Agent(options);
+  const proxied: Dispatcher = dispatcher ?? new EnvHttpProxyAgent(options);
+  const direct: Dispatcher = dispatcher ?? new Agent(options);
   return async (url, init) => {
-    const dispatcher = isLoopbackHost(new URL(url).hostname) ? direct : proxied;
+    const to = isLoopbackHost(new URL(url).hostname) ? direct : proxied;
     return withKnownQuirksUndone(
-      (await undiciFetch(url, { ...(init as object), dispatcher })) as unknown as Response,
+      (await undiciFetch(url, { ...(init as object), dispatcher: to })) as unknown as Response,
     );
   };
 }

@@ -2,6 +2,7 @@ import * as oauth from 'oauth4webapi';
 import type { AccessTokenRecord, Account } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { registerSecret } from '../../common/redact.js';
+import type { Dispatcher } from 'undici';
 import { checkEndpointUrl, isLoopbackHost } from './endpoint-policy.js';
 import {
   createOAuthFetch,
@@ -18,6 +19,8 @@ export { ASSUMED_LIFETIME_S, MAX_LIFETIME_S } from './token-response.js';
 export interface TokenClientOptions {
   limits?: HttpLimits;
   now?: () => number;
+  /** Where requests go (undici's MockAgent in tests); by default the network, through any proxy. */
+  dispatcher?: Dispatcher;
 }
 
 export interface RefreshOutcome {
@@ -55,7 +58,7 @@ export class TokenClient {
 
   constructor(options: TokenClientOptions = {}) {
     this.limits = options.limits ?? DEFAULT_LIMITS;
-    this.fetch = createOAuthFetch(this.limits);
+    this.fetch = createOAuthFetch(this.limits, options.dispatcher);
     this.now = options.now ?? Date.now;
   }
 

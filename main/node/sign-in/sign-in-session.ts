@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { REDIRECT_PORT_HINT, type Account, type SignInMethod } from '../../common/account.js';
+import type { TimerHandle } from '../../common/clock.js';
 import { TokenTrayError } from '../../common/errors.js';
 import type { AddAccountRequest } from '../../common/ipc-contract.js';
 import { provePastedToken, replaceGrant, storeNewAccount } from '../engine/account-registry.js';
@@ -139,9 +140,15 @@ async function interactive(
   store: (grant: GrantOutcome) => Promise<Account>,
 ): Promise<SignInSession> {
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
+  let timer: TimerHandle | undefined;
+  // Held (keepAlive): the timeout is what ends a device sign-in nobody finishes.
   const timeOutIn = (ms: number) => {
-    timer = setTimeout(() => controller.abort(timedOut(ms, method)), ms);
+    timer = engineParts(engine).clock.setTimer(() => controller.abort(timedOut(ms, method)), ms, {
+      keepAlive: true,
+    });
+  };
+  const clearTimeOut = () => {
+    if (timer !== undefined) engineParts(engine).clock.clearTimer(timer);
   };
   const { signal } = controller;
   const keep = async (grant: GrantOutcome): Promise<Account> => {
@@ -151,7 +158,7 @@ async function interactive(
     return store(grant);
   };
   const finish = (run: Promise<Account>) => {
-    const done = run.finally(() => clearTimeout(timer));
+    const done = run.finally(clearTimeOut);
     done.catch(() => undefined);
     return done;
   };
@@ -208,9 +215,14 @@ async function interactive(
     const lifeMs = Math.max(1_000, device.expiresAt - engineParts(engine).clock.now());
     timeOutIn(Math.min(deps.timeoutMs ?? lifeMs, lifeMs));
     const done = finish(
-      pollForDeviceToken(engineParts(engine).client, account, clientSecret, device, signal).then(
-        keep,
-      ),
+      pollForDeviceToken(
+        engineParts(engine).client,
+        account,
+        clientSecret,
+        device,
+        signal,
+        engineParts(engine).clock,
+      ).then(keep),
     );
     if (deps.openDeviceUrl === true)
       void deps
@@ -232,7 +244,7 @@ async function interactive(
       cancel,
     };
   } catch (err) {
-    clearTimeout(timer);
+    clearTimeOut();
     controller.abort(err);
     throw err;
   }
