@@ -64,9 +64,18 @@ export const LAYERS = [
     packages: NODE,
     types: ['main/node/engine', 'main/node/settings'],
   },
+  // The desktop's URL policy uses the oauth folder's one loopback rule (isLoopbackHost); its
+  // accounts window lists the hand-offs' audit log.
   {
     folder: 'main/node/desktop',
-    may: ['main/common', 'main/node', 'main/node/engine', 'main/node/handoff', 'main/node/sign-in'],
+    may: [
+      'main/common',
+      'main/node',
+      'main/node/engine',
+      'main/node/handoff',
+      'main/node/oauth',
+      'main/node/sign-in',
+    ],
     packages: NODE,
     types: ['main/node/settings', ...ELECTRON_TYPES],
   },

@@ -4,13 +4,18 @@ import { TokenTrayError } from '../common/errors.js';
 import { registerSecret } from '../common/redact.js';
 import type { CliContext } from './cli-context.js';
 
+/** The environment variables that may carry a secret to the CLI. */
+export const SECRET_ENV_NAMES = ['TOKENTRAY_CLIENT_SECRET', 'TOKENTRAY_REFRESH_TOKEN'] as const;
+
 /**
  * Secrets never come from argv, where `ps` and shell history would show them. They come from an
  * environment variable, or from a prompt that does not echo, when a person is at a terminal.
+ * A variable is removed from the environment as soon as it is read, so no program started
+ * afterwards (the browser above all, which lives on for hours) inherits it.
  */
 export async function readSecret(
   context: CliContext,
-  envName: 'TOKENTRAY_CLIENT_SECRET' | 'TOKENTRAY_REFRESH_TOKEN',
+  envName: (typeof SECRET_ENV_NAMES)[number],
   prompt: string,
   required: boolean,
 ): Promise<string | undefined> {

@@ -17,6 +17,7 @@ import {
   type LocalProviderOptions,
 } from '../support/local-provider.js';
 import { FakeClipboard } from './fake-clipboard.js';
+import { FakeUser } from './fake-user.js';
 import {
   RendererTransport,
   type OpenOptions,
@@ -36,6 +37,8 @@ export class DesktopFixture {
   readonly service: DesktopService;
   readonly settingsOpened: number[] = [];
   readonly applied: OptionsView[] = [];
+  /** Answers the main process's native dialogs (a fake: Electron cannot run here). */
+  readonly user = new FakeUser();
   private readonly windows: RendererWindow[] = [];
 
   private constructor(
@@ -53,6 +56,7 @@ export class DesktopFixture {
       openUrl: this.userBrowser.openUrl,
       openSettings: () => this.settingsOpened.push(Date.now()),
       applyOptions: (options) => this.applied.push(options),
+      askUser: this.user.ask,
     });
   }
 

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import {
   CLIENT_AUTH_METHODS,
+  isRedirectPort,
   PROVIDER_IDS,
+  REDIRECT_PORT_RANGE,
   parseScopes,
   type ClientAuthMethod,
   type ProviderId,
@@ -35,6 +37,7 @@ const ADD_OPTIONS = {
   'client-credentials': { type: 'boolean', default: false },
   open: { type: 'boolean', default: false },
   timeout: { type: 'string' },
+  'redirect-port': { type: 'string' },
 } as const;
 
 /** `tokentray add <name> ...`: sign in (browser or device), a machine account, or a pasted token. */
@@ -65,6 +68,7 @@ export async function addCommand(args: string[], context: CliContext): Promise<v
     });
   }
   const timeoutMs = timeoutOf(values.timeout);
+  const redirectPort = redirectPortOf(values['redirect-port'], method);
 
   const base: AddAccountRequest = {
     name,
@@ -81,6 +85,7 @@ export async function addCommand(args: string[], context: CliContext): Promise<v
       deviceAuthorizationEndpoint: values['device-authorization-endpoint'],
       revocationEndpoint: values['revocation-endpoint'],
       clientAuth: authMethod as ClientAuthMethod | undefined,
+      redirectPort,
     }),
   };
   // Mistakes in the options first, before anyone is asked for a secret.
@@ -149,6 +154,23 @@ function timeoutOf(value: string | undefined): number | undefined {
     );
   }
   return seconds * 1000;
+}
+
+function redirectPortOf(value: string | undefined, method: SignInMethod): number | undefined {
+  if (value === undefined) return undefined;
+  if (method !== 'browser')
+    throw new TokenTrayError('usage', '--redirect-port goes with --login only.');
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!isRedirectPort(port)) {
+    throw new TokenTrayError(
+      'usage',
+      `--redirect-port must be a port from ${REDIRECT_PORT_RANGE.min} to ${REDIRECT_PORT_RANGE.max}, not "${value.slice(0, 20)}".`,
+      {
+        hint: 'Give the port of the redirect URI registered at the provider, e.g. 8765 for http://127.0.0.1:8765/callback.',
+      },
+    );
+  }
+  return port;
 }
 
 function optional<T extends Record<string, unknown>>(values: T): Partial<T> {

@@ -131,6 +131,18 @@ export class TokenEngine {
     return this.ensure(name, isDue);
   }
 
+  /**
+   * Reads every account's token set into memory that is not there yet: one keychain read each,
+   * shared with any caller meanwhile. The app does this once at its start, so a keychain that is
+   * missing, locked or refused shows then, with the app up to explain it, not at the first copy.
+   */
+  async load(): Promise<void> {
+    for (const account of this.#settings.accounts()) {
+      const state = this.#states.of(account);
+      if (!state.loaded) await this.#sync.load(account.name, state, true);
+    }
+  }
+
   /** An account's status, from memory and the token ledger: no secret is read. */
   async status(name: string): Promise<AccountStatusReport> {
     return this.report(this.#settings.requireAccount(name));

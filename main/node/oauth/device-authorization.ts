@@ -2,6 +2,7 @@ import * as oauth from 'oauth4webapi';
 import type { Account } from '../../common/account.js';
 import { sleep, systemClock, type Clock } from '../../common/clock.js';
 import { TokenTrayError } from '../../common/errors.js';
+import { serverText } from '../../common/redact.js';
 import { checkEndpointUrl } from './endpoint-policy.js';
 import { classifySignInError } from './oauth-errors.js';
 import type { TokenClient } from './token-client.js';
@@ -50,11 +51,12 @@ export async function requestDeviceAuthorization(
       tokens.httpOptions(endpoint),
     );
     const body = await oauth.processDeviceAuthorizationResponse(as, client, response);
-    checkEndpointUrl(body.verification_uri, 'verification URI');
+    const verificationUri = checkEndpointUrl(body.verification_uri, 'verification URI').href;
     return {
       deviceCode: body.device_code,
-      userCode: body.user_code,
-      verificationUri: body.verification_uri,
+      // Shown on the terminal and in the window: server text like any other.
+      userCode: serverText(body.user_code, 64),
+      verificationUri,
       ...(body.verification_uri_complete === undefined
         ? {}
         : {

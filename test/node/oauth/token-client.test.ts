@@ -180,7 +180,7 @@ describe('TokenClient against a mocked token endpoint', () => {
       .replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
     const error = await refreshError(mock.client.refresh(mockAccount(), 'the-secret', 'rt-secret'));
     assert.equal(error.code, 'transient');
-    assert.match(error.message, /^Could not reach The token endpoint at as\.tokentray\.test: /);
+    assert.match(error.message, /^Could not reach the token endpoint at as\.tokentray\.test: /);
     assert.doesNotMatch(`${error.message} ${error.hint ?? ''}`, /the-secret|rt-secret/);
   });
 
