@@ -69,8 +69,8 @@ export async function execCommand(args: string[], context: CliContext): Promise<
 }
 
 /**
- * Runs the child with our stdin, stdout and stderr, passes SIGINT and SIGTERM on, and turns its
- * end into our exit status: its code, or 128 + the signal's number, as a shell reports it.
+ * Runs the child with our stdin, stdout and stderr, passes SIGTERM (and a SIGINT no terminal
+ * sent) on, and turns its end into our exit status: its code, or 128 + the signal's number, as a shell reports it.
  */
 function runChild(
   context: CliContext,
@@ -88,8 +88,16 @@ function runChild(
   if (child.stderr !== null)
     child.stderr.on('data', (d: Buffer) => context.stderr.write(d.toString()));
   if (child.stdin !== null) context.stdin.pipe(child.stdin);
+  // A Ctrl-C at the terminal reaches the child already: the terminal signals its whole
+  // foreground process group, which the child shares with us. Passing it on too would deliver two
+  // interrupts, and many tools (terraform, docker compose) take a second one as "force quit". So
+  // SIGINT is passed on only where no terminal sends it (a script's `kill -INT`); either way it
+  // never kills us before the child has ended.
+  const terminalInterrupts = context.stdin === process.stdin && process.stdin.isTTY === true;
   const stops = (['SIGINT', 'SIGTERM'] as const).map((signal) =>
-    context.onSignal(signal, () => child.kill(signal)),
+    context.onSignal(signal, () => {
+      if (signal !== 'SIGINT' || !terminalInterrupts) child.kill(signal);
+    }),
   );
   return new Promise((resolve, reject) => {
     child.on('error', (err: NodeJS.ErrnoException) => {
