@@ -1,4 +1,5 @@
 import type { AccessTokenRecord } from '../common/account.js';
+import { isBeingRemoved } from '../node/engine/account-journal.js';
 import { askBrokerForToken, type BrokerAnswer } from '../node/broker/broker-client.js';
 import { loadKeytar } from '../node/keychain/keychain-backend.js';
 import { SecretVault, keychainService } from '../node/keychain/secret-vault.js';
@@ -46,8 +47,10 @@ export function tokenFromApp(
 /** A token with at least `--min-ttl` left, straight from the keychain cache, or undefined. */
 export async function cachedToken(args: TokenArgs): Promise<string | undefined> {
   try {
-    const account = peekAccount(resolveDataDir(), args.name);
+    const dataDir = resolveDataDir();
+    const account = peekAccount(dataDir, args.name);
     if (account === undefined || account.signInRequired !== undefined) return undefined;
+    if (isBeingRemoved(dataDir, args.name)) return undefined; // the full path says so
     const record = await new SecretVault(loadKeytar, keychainService()).getAccessToken(args.name);
     if (record === undefined || record.expiresAt - Date.now() < args.minTtl * 1000)
       return undefined;

@@ -1,6 +1,7 @@
 import { app } from 'electron';
 import { formatError } from '../common/redact.js';
 import { resolveDataDir } from '../node/paths.js';
+import { ensurePrivateDataDir } from '../node/private-folder.js';
 import { startDesktop, type RunningDesktop } from './desktop-app.js';
 
 // The Electron entry point: one instance, start, and a clean quit. What it starts is composed in
@@ -11,7 +12,15 @@ const SHUTDOWN_LIMIT_MS = 3_000;
 
 // The CLI computes the same folder without Electron; TOKENTRAY_HOME moves both. Set before the
 // single-instance lock, which lives in this folder: one app per data folder.
-app.setPath('userData', resolveDataDir());
+// Made 0700 first, before Electron creates it with the umask's mode. A folder others can write is
+// reported by startDesktop (the settings refuse to open), where the error can be shown.
+const dataDir = resolveDataDir();
+try {
+  ensurePrivateDataDir(dataDir);
+} catch {
+  // reported when the settings open
+}
+app.setPath('userData', dataDir);
 
 if (!app.requestSingleInstanceLock()) {
   // A second launch: the first instance shows its window (below), this one leaves at once.

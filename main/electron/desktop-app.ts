@@ -14,6 +14,7 @@ import { RefreshTriggers } from '../node/desktop/refresh-triggers.js';
 import { SettingsWatch } from '../node/desktop/settings-watch.js';
 import { trayIsVisible } from '../node/desktop/tray-availability.js';
 import { TrayController } from '../node/desktop/tray-controller.js';
+import { settleInterruptedOperations } from '../node/engine/account-registry.js';
 import { BackgroundRefresher } from '../node/engine/background-refresher.js';
 import { TokenEngine } from '../node/engine/token-engine.js';
 import { loadKeytar } from '../node/keychain/keychain-backend.js';
@@ -60,6 +61,12 @@ export async function startDesktop(): Promise<RunningDesktop> {
     settings,
     vault: new SecretVault(loadKeytar, keychainService()),
     client: new TokenClient({ limits: limitsFromEnv() }),
+  });
+  // An add or remove the CLI was killed in the middle of is finished (or undone) before serving.
+  await settleInterruptedOperations(engine).catch((err: unknown) => {
+    console.warn(
+      `TokenTray: an interrupted add or remove could not be settled: ${formatError(err)}`,
+    );
   });
   const refresher = new BackgroundRefresher(engine);
   await refresher.start();

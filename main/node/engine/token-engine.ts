@@ -3,12 +3,13 @@ import type { AccessTokenRecord, Account } from '../../common/account.js';
 import { retryDelayMs } from '../../common/backoff.js';
 import type { Clock } from '../../common/clock.js';
 import { systemClock } from '../../common/clock.js';
-import { TokenTrayError, asTokenTrayError } from '../../common/errors.js';
+import { TokenTrayError, asTokenTrayError, isTokenTrayError } from '../../common/errors.js';
 import type { SecretVault } from '../keychain/secret-vault.js';
 import { withFileLock } from '../file-lock.js';
 import type { RefreshOutcome, TokenClient } from '../oauth/token-client.js';
 import { locksDir } from '../paths.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import { assertNotBeingRemoved } from './account-journal.js';
 import { describeAccount, type AccountStatusReport } from './account-status.js';
 
 export interface RetryPolicy {
@@ -75,6 +76,8 @@ export class TokenEngine {
     this.clock = deps.clock ?? systemClock;
     this.retry = deps.retry ?? INTERACTIVE_RETRIES;
     this.saveAttempts = deps.saveAttempts ?? 3;
+    // Secrets go only where they were stored for (../keychain/secret-binding.ts).
+    this.vault.bindTo((name) => this.settings.account(name));
   }
 
   onStatus(listener: StatusListener): () => void {
@@ -245,11 +248,13 @@ export class TokenEngine {
         return;
       } catch (err) {
         lastError = err;
+        if (isTokenTrayError(err, 'secret_too_large')) break; // a size never changes
         await new Promise((resolve) => setTimeout(resolve, 100 * 3 ** attempt));
       }
     }
-    const reason =
-      'The provider rotated the refresh token, and the OS keychain would not store the new one.';
+    const reason = isTokenTrayError(lastError, 'secret_too_large')
+      ? `The provider rotated the refresh token, and the new one is too large to keep. ${lastError.message}`
+      : 'The provider rotated the refresh token, and the OS keychain would not store the new one.';
     await this.markSignInRequired(account, reason).catch(() => undefined);
     throw new TokenTrayError(
       'keychain_write_failed',
@@ -304,6 +309,7 @@ export class TokenEngine {
   }
 
   private requireUsable(name: string): Account {
+    assertNotBeingRemoved(this.settings.dataDir, name);
     const account = this.settings.requireAccount(name);
     // Removed and added again under the same name (by another process): what we remember of the
     // old one (cached token, client secret) must not serve the new one.

@@ -2,6 +2,13 @@ import type { AccessTokenRecord } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { registerSecret } from '../../common/redact.js';
 import { classifyKeychainError, type KeychainBackend } from './keychain-backend.js';
+import {
+  BOUND_KINDS,
+  seal,
+  unseal,
+  withoutSeal,
+  type SecretDestinations,
+} from './secret-binding.js';
 
 export type SecretKind = 'refresh_token' | 'client_secret' | 'access_token';
 const KINDS: readonly SecretKind[] = ['refresh_token', 'client_secret', 'access_token'];
@@ -23,37 +30,81 @@ export const DEFAULT_SERVICE = 'TokenTray';
  * and nothing is lost.
  */
 export class SecretVault {
+  /** Where each account's secrets may go, as the settings say now (see ./secret-binding.ts). */
+  private destinationsOf: ((name: string) => SecretDestinations | undefined) | undefined;
+
   constructor(
     private readonly backend: () => Promise<KeychainBackend>,
     readonly service: string = DEFAULT_SERVICE,
   ) {}
 
-  async get(name: string, kind: SecretKind): Promise<string | undefined> {
+  /** From now on, refresh tokens and client secrets are stored for, and read only for, these. */
+  bindTo(destinationsOf: (name: string) => SecretDestinations | undefined): void {
+    this.destinationsOf = destinationsOf;
+  }
+
+  /** `to`: the destinations of an account the settings do not hold (being added or recovered). */
+  async get(name: string, kind: SecretKind, to?: SecretDestinations): Promise<string | undefined> {
     const backend = await this.backend();
     const key = entryKey(name, kind);
     const main = await call(() => backend.getPassword(this.service, key), 'read');
     if (main === null) return undefined;
-    const value = main.startsWith(MANIFEST) ? await this.readChunks(backend, key, main) : main;
+    const stored = main.startsWith(MANIFEST) ? await this.readChunks(backend, key, main) : main;
+    // A vault nobody bound sends nothing (tests, tools): it reads values as they were given.
+    const value = !BOUND_KINDS.has(kind)
+      ? stored
+      : this.destinationsOf === undefined
+        ? withoutSeal(stored)
+        : await unseal(
+            stored,
+            to ?? this.destinationsOf(name),
+            `${kind.replace('_', ' ')} of "${name}"`,
+          );
     registerSecret(value);
     return value;
   }
 
-  async set(name: string, kind: SecretKind, value: string): Promise<void> {
-    const bytes = Buffer.byteLength(value, 'utf8');
-    if (bytes > MAX_SECRET_BYTES) {
+  /** `to` names the destinations of an account the settings do not hold yet (it is being added). */
+  async set(
+    name: string,
+    kind: SecretKind,
+    secret: string,
+    to?: SecretDestinations,
+  ): Promise<void> {
+    const value = await this.sealFor(name, kind, secret, to);
+    await this.write(name, kind, value, secret);
+  }
+
+  private async sealFor(
+    name: string,
+    kind: SecretKind,
+    secret: string,
+    to: SecretDestinations | undefined,
+  ): Promise<string> {
+    if (this.destinationsOf === undefined || !BOUND_KINDS.has(kind)) return secret;
+    const destinations = to ?? this.destinationsOf(name);
+    if (destinations === undefined) {
       throw new TokenTrayError(
-        'secret_too_large',
-        `The ${kind.replace('_', ' ')} is ${bytes} bytes; TokenTray stores at most ${MAX_SECRET_BYTES}.`,
-        {
-          hint: 'Check that the whole value, and only it, was pasted.',
-        },
+        'no_such_account',
+        `There is no account named "${name}" to keep a secret for.`,
+        { hint: 'It was removed meanwhile; add it again.' },
       );
     }
-    registerSecret(value);
+    return seal(secret, destinations);
+  }
+
+  private async write(
+    name: string,
+    kind: SecretKind,
+    value: string,
+    secret: string,
+  ): Promise<void> {
+    checkSecretSize(kind, secret);
+    registerSecret(secret);
     const backend = await this.backend();
     const key = entryKey(name, kind);
     const previous = await call(() => backend.getPassword(this.service, key), 'read');
-    if (bytes <= MAX_ENTRY_BYTES && !value.startsWith(MANIFEST)) {
+    if (Buffer.byteLength(value, 'utf8') <= MAX_ENTRY_BYTES && !value.startsWith(MANIFEST)) {
       await call(() => backend.setPassword(this.service, key, value), 'write');
     } else {
       // Web Crypto is global: importing node:crypto would slow the CLI's cached-token path.
@@ -80,17 +131,22 @@ export class SecretVault {
     if (previous?.startsWith(MANIFEST)) await this.deleteChunks(backend, key, previous);
   }
 
-  async delete(name: string, kind: SecretKind): Promise<void> {
+  /** true when there was an entry to delete. */
+  async delete(name: string, kind: SecretKind): Promise<boolean> {
     const backend = await this.backend();
     const key = entryKey(name, kind);
     const main = await call(() => backend.getPassword(this.service, key), 'read');
+    if (main === null) return false;
     await call(() => backend.deletePassword(this.service, key), 'delete');
-    if (main?.startsWith(MANIFEST)) await this.deleteChunks(backend, key, main);
+    if (main.startsWith(MANIFEST)) await this.deleteChunks(backend, key, main);
+    return true;
   }
 
-  /** Removes every entry of an account, chunks included. */
-  async deleteAccount(name: string): Promise<void> {
-    for (const kind of KINDS) await this.delete(name, kind);
+  /** Removes every entry of an account, chunks included; says how many main entries there were. */
+  async deleteAccount(name: string): Promise<number> {
+    let deleted = 0;
+    for (const kind of KINDS) if (await this.delete(name, kind)) deleted++;
+    return deleted;
   }
 
   async getAccessToken(name: string): Promise<AccessTokenRecord | undefined> {
@@ -111,10 +167,14 @@ export class SecretVault {
     await this.set(name, 'access_token', JSON.stringify(record));
   }
 
-  /** Fails with a clear error when the keychain cannot be written, before anything depends on it. */
+  /**
+   * Fails with a clear error when the keychain cannot be written, before anything depends on it.
+   * One entry shared by every process, not one per pid: a probe killed half-way leaves one entry
+   * behind, and the next probe overwrites and removes it.
+   */
   async probe(): Promise<void> {
     const backend = await this.backend();
-    const key = `probe/${process.pid}`;
+    const key = 'probe/writable';
     await call(() => backend.setPassword(this.service, key, 'ok'), 'write');
     await call(() => backend.deletePassword(this.service, key), 'delete');
   }
@@ -170,6 +230,22 @@ export class SecretVault {
       await call(() => backend.deletePassword(this.service, part), 'delete');
     }
   }
+}
+
+/**
+ * TokenTray's own limit, not the keychain's: checked before anything is sent or stored, so a
+ * value that can never be kept is refused without being spent, and never retried.
+ */
+export function checkSecretSize(kind: SecretKind, value: string): void {
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes <= MAX_SECRET_BYTES) return;
+  throw new TokenTrayError(
+    'secret_too_large',
+    `The ${kind.replace('_', ' ')} is ${bytes} bytes, and TokenTray keeps at most ${MAX_SECRET_BYTES} bytes (64 KiB) per secret. This is TokenTray's own limit, not the OS keychain's.`,
+    {
+      hint: 'Check that the whole value, and only it, was pasted. A real token is far smaller.',
+    },
+  );
 }
 
 function entryKey(name: string, kind: SecretKind): string {

@@ -1,0 +1,79 @@
+import type { Account } from '../../common/account.js';
+import { isCertainlyDead } from '../process-identity.js';
+import { clearIntent, namesWithIntents, readIntent } from './account-journal.js';
+import type { TokenEngine } from './token-engine.js';
+
+/**
+ * Finishes or undoes an add or remove of `name` that a killed process left half-done, so that
+ * nothing is ever half-present: an account is in both stores or in neither. The caller holds the
+ * account's lock, so the intent's writer is gone (or has lost its claim to the name).
+ *
+ * - An add whose grant is in the keychain is finished: that refresh token may be the only live
+ *   one (the pasted one was spent to get it). Without it, the add is undone.
+ * - A remove is finished. Its revocation is asked for again when it was asked for: RFC 7009 §2.2
+ *   makes revoking an already revoked token harmless.
+ */
+export async function settleName(
+  engine: TokenEngine,
+  name: string,
+  revoke: (account: Account) => Promise<unknown>,
+): Promise<void> {
+  const { dataDir } = engine.settings;
+  const intent = readIntent(dataDir, name);
+  if (intent === undefined) {
+    await clearIntent(dataDir, name); // an unreadable one
+    return;
+  }
+  const current = engine.settings.account(name);
+  if (intent.op === 'add') {
+    const { account } = intent;
+    if (current === undefined) {
+      const kept = await engine.vault.get(
+        name,
+        account.grant === 'client_credentials' ? 'access_token' : 'refresh_token',
+        account,
+      );
+      if (kept !== undefined) await insertAccount(engine, account);
+      else await engine.vault.deleteAccount(name);
+    }
+  } else if (current === undefined || current.createdAt === intent.createdAt) {
+    if (current !== undefined && intent.revoke) await revoke(current).catch(() => undefined);
+    await engine.vault.deleteAccount(name);
+    if (current !== undefined) await deleteAccountEntry(engine, name);
+  }
+  engine.forget(name);
+  await clearIntent(dataDir, name);
+}
+
+/** Every interrupted operation whose process is gone; one under way in a live process is left be. */
+export async function settleInterrupted(
+  engine: TokenEngine,
+  withLock: (name: string, work: () => Promise<void>) => Promise<void>,
+  revoke: (account: Account) => Promise<unknown>,
+): Promise<void> {
+  for (const name of namesWithIntents(engine.settings.dataDir)) {
+    const intent = readIntent(engine.settings.dataDir, name);
+    if (intent !== undefined && !isCertainlyDead(intent.holder)) continue;
+    await withLock(name, () => settleName(engine, name, revoke));
+  }
+}
+
+export async function insertAccount(engine: TokenEngine, account: Account): Promise<void> {
+  await engine.settings.mutate((data) => {
+    data.accounts[account.name] = account;
+    data.defaultAccount ??= account.name;
+  });
+}
+
+export async function deleteAccountEntry(engine: TokenEngine, name: string): Promise<void> {
+  await engine.settings.mutate((data) => {
+    data.accounts = Object.fromEntries(
+      Object.entries(data.accounts).filter(([key]) => key !== name),
+    );
+    if (data.defaultAccount === name) {
+      const next = Object.keys(data.accounts).sort()[0];
+      if (next === undefined) delete data.defaultAccount;
+      else data.defaultAccount = next;
+    }
+  });
+}
