@@ -1,3 +1,4 @@
+import { strictlyDecoded } from './strict-utf8.js';
 import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
 
 /** Limits on every OAuth HTTP exchange, so a stuck or hostile server cannot hang or flood us. */
@@ -46,7 +47,10 @@ export function createOAuthFetch(limits: HttpLimits = DEFAULT_LIMITS): OAuthFetc
   });
   return async (url, init) =>
     withKnownQuirksUndone(
-      (await undiciFetch(url, { ...(init as object), dispatcher })) as unknown as Response,
+      await strictlyDecoded(
+        (await undiciFetch(url, { ...(init as object), dispatcher })) as unknown as Response,
+        url,
+      ),
     );
 }
 
