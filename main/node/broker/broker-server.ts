@@ -4,6 +4,7 @@ import { TokenTrayError, asTokenTrayError } from '../../common/errors.js';
 import { redact } from '../../common/redact.js';
 import type { TokenEngine } from '../engine/token-engine.js';
 import { brokerAddress, type BrokerAddress } from './broker-address.js';
+import { ForcedRefreshLimit } from './forced-refresh-limit.js';
 import {
   BROKER_PROTOCOL_VERSION,
   LineSplitter,
@@ -37,12 +38,13 @@ export async function startBroker(engine: TokenEngine, dataDir: string): Promise
   if (address.kind === 'unix') await preparePrivateDir(address.dir);
   const sockets = new Set<Socket>();
   let closing = false;
-  const replaced = new AccountReplacement(engine);
+  const forced = new ForcedRefreshLimit(engine.clock);
+  const replaced = new AccountReplacement(engine, forced);
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     serve(socket, (request) =>
-      closing ? declined(request.id, 'closing') : answer(engine, replaced, request),
+      closing ? declined(request.id, 'closing') : answer(engine, replaced, forced, request),
     );
   });
   server.maxConnections = MAX_CONNECTIONS;
@@ -72,20 +74,51 @@ export async function startBroker(engine: TokenEngine, dataDir: string): Promise
   };
 }
 
-/** One connection: a hello, then one answer per request line, in whatever order they finish. */
+/**
+ * One connection: a hello, then one answer per request line. One request is in flight at a time,
+ * and nothing more is read while it runs or while the answers wait to be written (the client is
+ * not reading them), so what a connection can cost is bounded: one line being split, the lines of
+ * one chunk, one answer. A client that pipelines requests waits for the kernel's socket buffer.
+ */
 function serve(socket: Socket, handle: (request: BrokerRequest) => Promise<BrokerResponse>): void {
   socket.on('error', () => undefined); // a client that left mid-answer
-  let pending = 0;
+  const queue: string[] = [];
+  let busy = false;
+  let writeBlocked = false;
   let done = false;
   const send = (message: BrokerResponse): void => {
-    if (!socket.destroyed && socket.writable) socket.write(encodeMessage(message));
+    if (socket.destroyed || !socket.writable) return;
+    if (!socket.write(encodeMessage(message))) {
+      writeBlocked = true;
+      socket.once('drain', () => {
+        writeBlocked = false;
+        next();
+      });
+    }
   };
   const refuse = (id: number | null, reason: DeclineReason): void => {
     done = true;
+    queue.length = 0;
     socket.end(encodeMessage({ id, ok: false, declined: reason }));
   };
+  const next = (): void => {
+    while (!done && !busy && !writeBlocked && queue.length > 0) {
+      const parsed = parseRequest(queue.shift() as string);
+      if ('declined' in parsed) return refuse(parsed.id, parsed.declined);
+      busy = true;
+      void handle(parsed.request)
+        .then(send)
+        .catch(() => undefined) // an answer never rejects; nothing may reach the app as unhandled
+        .finally(() => {
+          busy = false;
+          next();
+        });
+    }
+    if (done || busy || writeBlocked || queue.length > 0) socket.pause();
+    else socket.resume();
+  };
   socket.setTimeout(IDLE_MS, () => {
-    if (pending === 0) socket.destroy();
+    if (!busy) socket.destroy(); // idle, or not reading its answers
   });
   socket.write(encodeMessage({ tokentray: 'broker', v: BROKER_PROTOCOL_VERSION }));
   const lines = new LineSplitter();
@@ -93,21 +126,15 @@ function serve(socket: Socket, handle: (request: BrokerRequest) => Promise<Broke
     if (done) return;
     const got = lines.push(chunk);
     if (got === undefined) return refuse(null, 'line_too_long');
-    for (const line of got) {
-      const parsed = parseRequest(line);
-      if ('declined' in parsed) return refuse(parsed.id, parsed.declined);
-      pending++;
-      void handle(parsed.request)
-        .then(send)
-        .catch(() => undefined) // an answer never rejects; nothing may reach the app as unhandled
-        .finally(() => pending--);
-    }
+    queue.push(...got);
+    next();
   });
 }
 
 async function answer(
   engine: TokenEngine,
   replaced: AccountReplacement,
+  forced: ForcedRefreshLimit,
   request: BrokerRequest,
 ): Promise<BrokerResponse> {
   const { id, name } = request;
@@ -116,7 +143,8 @@ async function answer(
     replaced.check(name);
     if (request.op === 'token')
       return { id, ok: true, record: await engine.getToken(name, { minTtl: request.minTtl }) };
-    return { id, ok: true, expiresAt: (await engine.refresh(name)).expiresAt };
+    const record = await forced.run(name, () => engine.refresh(name));
+    return { id, ok: true, expiresAt: record.expiresAt };
   } catch (err) {
     return { id, ok: false, error: toWire(asTokenTrayError(err)) };
   }
@@ -146,7 +174,10 @@ function toWire(error: TokenTrayError): WireError {
 class AccountReplacement {
   private readonly createdAt = new Map<string, string>();
 
-  constructor(private readonly engine: TokenEngine) {
+  constructor(
+    private readonly engine: TokenEngine,
+    private readonly forced: ForcedRefreshLimit,
+  ) {
     for (const account of engine.settings.accounts())
       this.createdAt.set(account.name, account.createdAt);
   }
@@ -155,7 +186,10 @@ class AccountReplacement {
     const now = this.engine.settings.account(name)?.createdAt;
     if (now === undefined) return; // the engine reports the missing account; keep what we knew
     const before = this.createdAt.get(name);
-    if (before !== undefined && before !== now) this.engine.forget(name);
+    if (before !== undefined && before !== now) {
+      this.engine.forget(name);
+      this.forced.forget(name);
+    }
     this.createdAt.set(name, now);
   }
 }
