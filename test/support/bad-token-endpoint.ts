@@ -25,6 +25,7 @@ export const BAD_MODES = [
   'rotated-bad-utf8',
   'bad-token-chars',
   'rotated-bad-token-chars',
+  'rotated-huge',
   'ok',
 ] as const;
 
@@ -182,6 +183,14 @@ export async function startBadTokenEndpoint(): Promise<BadTokenEndpoint> {
         return sendJson(res, 200, {
           access_token: 'at-ok',
           refresh_token: 'rt-tökén',
+          token_type: 'Bearer',
+          expires_in: 3600,
+        });
+      case 'rotated-huge':
+        // A rotated refresh token of 100 KB: valid characters, beyond what TokenTray keeps.
+        return sendJson(res, 200, {
+          access_token: 'at-ok',
+          refresh_token: 'r'.repeat(100_000),
           token_type: 'Bearer',
           expires_in: 3600,
         });

@@ -252,15 +252,18 @@ export class TokenEngine {
         await new Promise((resolve) => setTimeout(resolve, 100 * 3 ** attempt));
       }
     }
-    const reason = isTokenTrayError(lastError, 'secret_too_large')
-      ? `The provider rotated the refresh token, and the new one is too large to keep. ${lastError.message}`
+    const tooLarge = isTokenTrayError(lastError, 'secret_too_large') ? lastError : undefined;
+    const reason = tooLarge
+      ? `The provider rotated the refresh token, and the new one is too large to keep. ${tooLarge.message}`
       : 'The provider rotated the refresh token, and the OS keychain would not store the new one.';
     await this.markSignInRequired(account, reason).catch(() => undefined);
     throw new TokenTrayError(
-      'keychain_write_failed',
+      tooLarge ? 'sign_in_required' : 'keychain_write_failed',
       `${reason} The previous one is spent and will not be sent again.`,
       {
-        hint: 'Unlock or repair the keychain. While TokenTray keeps running it retries saving it; otherwise sign in again.',
+        hint: tooLarge
+          ? 'Sign in again for a new grant, and report the token size to the provider.'
+          : 'Unlock or repair the keychain. While TokenTray keeps running it retries saving it; otherwise sign in again.',
         cause: lastError,
       },
     );
