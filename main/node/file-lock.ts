@@ -62,7 +62,7 @@ export async function withFileLock<T>(
       const now = new Date();
       void utimes(dir, now, now).catch(() => undefined);
     },
-    Math.max(250, Math.floor(staleMs / 4)),
+    Math.max(10, Math.floor(staleMs / 4)),
   );
   fresh.unref();
   try {

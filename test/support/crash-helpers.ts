@@ -37,8 +37,12 @@ export function startTokentray(args: string[], home: string, env: NodeJS.Process
  * Another TokenTray process holding one of the data folder's locks (`settings`, `account-NAME`)
  * through the product's own withFileLock, until it is killed. Resolves once the lock is held.
  */
-export async function holdLock(dataDir: string, lock: string): Promise<Victim> {
-  const script = `import(${JSON.stringify(FILE_LOCK)}).then((m) => m.withFileLock(${JSON.stringify(`${dataDir}/locks/${lock}`)}, () => { process.stdout.write('held\\n'); setInterval(() => undefined, 1 << 30); return new Promise(() => {}); }));`;
+export async function holdLock(
+  dataDir: string,
+  lock: string,
+  options: { staleMs?: number } = {},
+): Promise<Victim> {
+  const script = `import(${JSON.stringify(FILE_LOCK)}).then((m) => m.withFileLock(${JSON.stringify(`${dataDir}/locks/${lock}`)}, () => { process.stdout.write('held\\n'); setInterval(() => undefined, 1 << 30); return new Promise(() => {}); }, ${JSON.stringify(options)}));`;
   const victim = track(
     spawn(process.execPath, ['--import', 'tsx', '-e', script], {
       stdio: ['ignore', 'pipe', 'pipe'],
