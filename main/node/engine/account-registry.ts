@@ -11,6 +11,7 @@ import { locksDir } from '../paths.js';
 import { accountExists, draftAccount } from '../sign-in/account-draft.js';
 import { assertNotBeingRemoved, clearIntent, readIntent, writeIntent } from './account-journal.js';
 import {
+  asOperation,
   deleteAccountEntry,
   insertAccount,
   settleInterrupted,
@@ -294,5 +295,7 @@ async function revokeGrant(engine: TokenEngine, account: Account): Promise<Remov
 }
 
 function withAccountLock<T>(engine: TokenEngine, name: string, work: () => Promise<T>): Promise<T> {
-  return withFileLock(join(locksDir(engine.settings.dataDir), `account-${name}`), work);
+  return asOperation(name, () =>
+    withFileLock(join(locksDir(engine.settings.dataDir), `account-${name}`), work),
+  );
 }

@@ -1,5 +1,5 @@
 import type { Account } from '../../common/account.js';
-import { isCertainlyDead } from '../process-identity.js';
+import { isCertainlyDead, selfIdentity } from '../process-identity.js';
 import { clearIntent, namesWithIntents, readIntent } from './account-journal.js';
 import type { TokenEngine } from './token-engine.js';
 
@@ -45,15 +45,38 @@ export async function settleName(
   await clearIntent(dataDir, name);
 }
 
-/** Every interrupted operation whose process is gone; one under way in a live process is left be. */
+/** Names with an add or remove under way in this process. */
+const underWay = new Set<string>();
+
+/** Runs an add or remove of `name`, so that no settling step here takes it for interrupted. */
+export async function asOperation<T>(name: string, work: () => Promise<T>): Promise<T> {
+  underWay.add(name);
+  try {
+    return await work();
+  } finally {
+    underWay.delete(name);
+  }
+}
+
+/**
+ * Every interrupted operation: those whose process is gone, and this process's own that ended
+ * without finishing (a settings write that failed). One under way anywhere is left be.
+ */
 export async function settleInterrupted(
   engine: TokenEngine,
   withLock: (name: string, work: () => Promise<void>) => Promise<void>,
   revoke: (account: Account) => Promise<unknown>,
 ): Promise<void> {
+  const self = selfIdentity();
   for (const name of namesWithIntents(engine.settings.dataDir)) {
     const intent = readIntent(engine.settings.dataDir, name);
-    if (intent !== undefined && !isCertainlyDead(intent.holder)) continue;
+    const ours =
+      intent !== undefined &&
+      intent.holder.host === self.host &&
+      intent.holder.pid === self.pid &&
+      intent.holder.start === self.start;
+    if (ours ? underWay.has(name) : intent !== undefined && !isCertainlyDead(intent.holder))
+      continue;
     await withLock(name, () => settleName(engine, name, revoke));
   }
 }
