@@ -69,6 +69,30 @@ async function killAfter(
   return exit.signal === 'SIGKILL' ? 'killed' : 'finished';
 }
 
+/**
+ * Runs `tokentray ARGS` and kills it `delayMs` after the server issued a new token (rotating the
+ * refresh token it was sent), the moment from which a kill can lose the grant.
+ */
+async function killAfterServerAnswered(
+  provider: LocalProvider,
+  args: string[],
+  home: string,
+  delayMs: number,
+) {
+  const before = provider.counts().success;
+  const victim = startTokentray(args, home, env);
+  let timer: NodeJS.Timeout | undefined;
+  const watch = setInterval(() => {
+    if (provider.counts().success === before) return;
+    clearInterval(watch);
+    timer = setTimeout(() => victim.child.kill('SIGKILL'), delayMs);
+  }, 1);
+  const exit = await victim.exited;
+  clearInterval(watch);
+  clearTimeout(timer);
+  return exit.signal === 'SIGKILL' ? 'killed' : 'finished';
+}
+
 async function timed(args: string[], home: string) {
   const started = performance.now();
   const result = await tokentray(args, home, env);
@@ -85,19 +109,29 @@ async function refreshKills(provider: LocalProvider, home: string): Promise<void
   let survived = 0;
   const lostAt: number[] = [];
   const nextCallMs: number[] = [];
-  for (let i = 0; i < KILLS && timeLeft(); i++) {
-    const delay = Math.random() * span;
-    if ((await killAfter(['refresh', 'r'], home, env, delay)) !== 'killed') continue;
-    killed++;
+  const targeted = { kills: 0, survived: 0, lostAt: [] as number[], survivedAt: [] as number[] };
+  for (let i = 0; i < 2 * KILLS && timeLeft(); i++) {
+    // Even rounds: a kill anywhere in the call. Odd rounds: within 100 ms of the server’s answer.
+    const aimed = i % 2 === 1;
+    const delay = Math.random() * (aimed ? 100 : span);
+    const outcome = aimed
+      ? await killAfterServerAnswered(provider, ['refresh', 'r'], home, delay)
+      : await killAfter(['refresh', 'r'], home, env, delay);
+    if (outcome !== 'killed') continue;
+    if (aimed) targeted.kills++;
+    else killed++;
     const next = await timed(['refresh', 'r'], home);
     nextCallMs.push(next.ms);
     if (next.code === 0) {
-      survived++;
+      if (aimed) {
+        targeted.survived++;
+        targeted.survivedAt.push(delay);
+      } else survived++;
       continue;
     }
     if (next.code !== 4)
       fail(`after a killed refresh, the next one exited ${next.code}: ${next.stderr}`);
-    lostAt.push(delay);
+    (aimed ? targeted.lostAt : lostAt).push(delay);
     // The grant is gone and was reported as such: start the account afresh.
     await tokentray(['remove', 'r', '--no-revoke'], home, env);
     await add(provider, home, 'r');
@@ -113,6 +147,21 @@ async function refreshKills(provider: LocalProvider, home: string): Promise<void
         ? null
         : [Math.round(Math.min(...lostAt)), Math.round(Math.max(...lostAt))],
     refresh_ms_median: Math.round(median(plain)),
+  });
+  report({
+    figure: 'kills_after_server_rotated',
+    kills: targeted.kills,
+    survived: targeted.survived,
+    survived_share:
+      targeted.kills === 0 ? null : Number((targeted.survived / targeted.kills).toFixed(3)),
+    lost: targeted.lostAt.length,
+    // Kill times, in ms after the server issued the new token, at which the grant was lost.
+    loss_window_ms:
+      targeted.lostAt.length === 0
+        ? null
+        : [Math.round(Math.min(...targeted.lostAt)), Math.round(Math.max(...targeted.lostAt))],
+    earliest_survived_ms:
+      targeted.survivedAt.length === 0 ? null : Math.round(Math.min(...targeted.survivedAt)),
   });
   report({
     figure: 'killed_lock_next_call',
