@@ -1,5 +1,5 @@
 import type { AccessTokenRecord } from '../common/account.js';
-import { isBeingRemoved } from '../node/engine/account-journal.js';
+import { isBeingRemoved } from '../node/settings/account-journal.js';
 import { askBrokerForToken, type BrokerAnswer } from '../node/broker/broker-client.js';
 import { loadKeytar } from '../node/keychain/keychain-backend.js';
 import { SecretVault, keychainService } from '../node/keychain/secret-vault.js';

@@ -9,7 +9,12 @@ import type { RefreshOutcome } from '../oauth/token-client.js';
 import type { GrantOutcome } from '../oauth/token-response.js';
 import { locksDir } from '../paths.js';
 import { accountExists, draftAccount } from '../sign-in/account-draft.js';
-import { assertNotBeingRemoved, clearIntent, readIntent, writeIntent } from './account-journal.js';
+import {
+  assertNotBeingRemoved,
+  clearIntent,
+  readIntent,
+  writeIntent,
+} from '../settings/account-journal.js';
 import {
   asOperation,
   deleteAccountEntry,

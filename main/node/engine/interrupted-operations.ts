@@ -1,6 +1,6 @@
 import type { Account } from '../../common/account.js';
 import { isCertainlyDead, selfIdentity } from '../process-identity.js';
-import { clearIntent, namesWithIntents, readIntent } from './account-journal.js';
+import { clearIntent, namesWithIntents, readIntent } from '../settings/account-journal.js';
 import type { TokenEngine } from './token-engine.js';
 
 /**

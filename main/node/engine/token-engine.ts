@@ -9,7 +9,7 @@ import { withFileLock } from '../file-lock.js';
 import type { RefreshOutcome, TokenClient } from '../oauth/token-client.js';
 import { locksDir } from '../paths.js';
 import type { SettingsStore } from '../settings/settings-store.js';
-import { assertNotBeingRemoved } from './account-journal.js';
+import { assertNotBeingRemoved } from '../settings/account-journal.js';
 import { describeAccount, type AccountStatusReport } from './account-status.js';
 
 export interface RetryPolicy {
