@@ -10,7 +10,7 @@
 // - a killed process's lock: the longest the next call took, against a call with no kill before it.
 //
 // Bounded in count (SOAK_KILLS, default 30 per kind) and in time (SOAK_SECONDS, default 240).
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadKeytar } from '../../main/node/keychain/keychain-backend.js';
 import { SecretVault } from '../../main/node/keychain/secret-vault.js';
@@ -109,6 +109,8 @@ async function refreshKills(provider: LocalProvider, home: string): Promise<void
   let survived = 0;
   const lostAt: number[] = [];
   const nextCallMs: number[] = [];
+  /** The next call's time when the killed one left its account lock behind. */
+  const behindLeftLock: number[] = [];
   const targeted = { kills: 0, survived: 0, lostAt: [] as number[], survivedAt: [] as number[] };
   for (let i = 0; i < 2 * KILLS && timeLeft(); i++) {
     // Even rounds: a kill anywhere in the call. Odd rounds: within 100 ms of the server’s answer.
@@ -120,8 +122,13 @@ async function refreshKills(provider: LocalProvider, home: string): Promise<void
     if (outcome !== 'killed') continue;
     if (aimed) targeted.kills++;
     else killed++;
+    const leftLock = await stat(join(home, 'locks', 'account-r.lock')).then(
+      () => true,
+      () => false,
+    );
     const next = await timed(['refresh', 'r'], home);
     nextCallMs.push(next.ms);
+    if (leftLock) behindLeftLock.push(next.ms);
     if (next.code === 0) {
       if (aimed) {
         targeted.survived++;
@@ -165,6 +172,8 @@ async function refreshKills(provider: LocalProvider, home: string): Promise<void
   });
   report({
     figure: 'killed_lock_next_call',
+    locks_left_by_kills: behindLeftLock.length,
+    next_call_behind_left_lock_ms_max: Math.round(Math.max(0, ...behindLeftLock)),
     next_call_ms_max: Math.round(Math.max(0, ...nextCallMs)),
     next_call_ms_median: Math.round(median(nextCallMs)),
     unkilled_call_ms_median: Math.round(median(plain)),
@@ -188,54 +197,61 @@ async function stateOf(home: string, name: string): Promise<'whole' | 'gone' | '
 }
 
 async function addRemoveKills(provider: LocalProvider, home: string): Promise<void> {
+  // How long an unkilled add and remove take: each kill falls somewhere in that span.
   const plainAdd: number[] = [];
+  const plainRemove: number[] = [];
   for (let i = 0; i < 3; i++) {
-    const a = await addArgs(provider, 'probe-add');
-    const started = performance.now();
+    const a = await addArgs(provider, 'plain');
+    let started = performance.now();
     await tokentray(a.args, home, a.env);
     plainAdd.push(performance.now() - started);
-    await tokentray(['remove', 'probe-add', '--no-revoke'], home, env);
+    started = performance.now();
+    await tokentray(['remove', 'plain'], home, env);
+    plainRemove.push(performance.now() - started);
   }
-  const span = median(plainAdd) * 1.2;
+  const addSpan = median(plainAdd) * 1.2;
+  const removeSpan = median(plainRemove) * 1.2;
   const counts = {
     addKills: 0,
     removeKills: 0,
     halfPresent: 0,
     keptButDead: 0,
-    finished: 0,
-    undone: 0,
+    addsFinished: 0,
+    addsUndone: 0,
+    removalsServed: 0,
   };
   for (let i = 0; i < KILLS && timeLeft(); i++) {
     const name = `a${i}`;
     const a = await addArgs(provider, name);
-    if ((await killAfter(a.args, home, a.env, Math.random() * span)) === 'killed')
+    if ((await killAfter(a.args, home, a.env, Math.random() * addSpan)) === 'killed')
       counts.addKills++;
     await tokentray(['list'], home, env); // the next start
     const afterAdd = await stateOf(home, name);
     if (afterAdd === 'half') counts.halfPresent++;
     if (afterAdd === 'whole') {
-      counts.finished++;
+      counts.addsFinished++;
       const works = await tokentray(['refresh', name], home, env);
       if (works.code !== 0) counts.keptButDead++;
-      // Now kill its removal (revocation on) somewhere along the way.
-      const removal = ['remove', name];
-      if ((await killAfter(removal, home, env, Math.random() * span)) === 'killed')
-        counts.removeKills++;
-      const removing = await readFile(join(home, 'journal', `${name}.json`), 'utf8').catch(
-        () => '',
-      );
-      const served = await tokentray(['token', name], home, env);
-      if (served.code === 0 && removing.includes('"remove"'))
-        fail(`a token of "${name}", which is being removed, was served`);
-      await tokentray(['list'], home, env);
-      const afterRemove = await stateOf(home, name);
-      if (afterRemove === 'half') counts.halfPresent++;
-      if (afterRemove === 'whole') await tokentray(['remove', name, '--no-revoke'], home, env);
-    } else if (afterAdd === 'gone') counts.undone++;
+    } else {
+      if (afterAdd === 'gone') counts.addsUndone++;
+      await add(provider, home, name);
+    }
+    // Now kill its removal (revocation on) somewhere along the way.
+    if ((await killAfter(['remove', name], home, env, Math.random() * removeSpan)) === 'killed')
+      counts.removeKills++;
+    const removing = await readFile(join(home, 'journal', `${name}.json`), 'utf8').catch(() => '');
+    const served = await tokentray(['token', name], home, env);
+    if (served.code === 0 && removing.includes('"remove"')) counts.removalsServed++;
+    await tokentray(['list'], home, env);
+    const afterRemove = await stateOf(home, name);
+    if (afterRemove === 'half') counts.halfPresent++;
+    if (afterRemove === 'whole') await tokentray(['remove', name, '--no-revoke'], home, env);
   }
   if (counts.halfPresent > 0)
     fail(`${counts.halfPresent} accounts half-present after the next start`);
   if (counts.keptButDead > 0) fail(`${counts.keptButDead} finished adds kept a dead refresh token`);
+  if (counts.removalsServed > 0)
+    fail(`${counts.removalsServed} accounts being removed had a token served`);
   report({ figure: 'kills_during_add_remove', ...counts });
 }
 
