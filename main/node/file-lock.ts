@@ -1,14 +1,5 @@
-import {
-  mkdir,
-  readFile,
-  rename,
-  rm,
-  rmdir,
-  stat,
-  unlink,
-  utimes,
-  writeFile,
-} from 'node:fs/promises';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { TokenTrayError } from '../common/errors.js';
 import {
@@ -82,14 +73,7 @@ async function acquire(dir: string, lockPath: string, waitMs: number, staleMs: n
         'base64url',
       ),
     };
-    let made = false;
-    try {
-      await mkdir(dir, { mode: 0o700 });
-      made = true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    if (made && (await claimed(dir, claim))) return claim;
+    if (claimed(dir, claim)) return claim;
     const other = await readClaim(dir);
     const age = await ageOf(dir);
     if (age === undefined) continue; // released meanwhile
@@ -102,15 +86,25 @@ async function acquire(dir: string, lockPath: string, waitMs: number, staleMs: n
   }
 }
 
-/** Writes our claim into the folder we just made; false if it was taken from us meanwhile. */
-async function claimed(dir: string, claim: Claim): Promise<boolean> {
+/**
+ * Makes the lock folder and writes our claim into it. Both synchronously, back to back: a lock
+ * folder without a claim can only be taken over once stale, so a kill must not find time to land
+ * between the two (with two awaits it did, and the next call waited out the staleness).
+ */
+function claimed(dir: string, claim: Claim): boolean {
   try {
-    // 'wx': only into an empty lock folder, so an existing claim is never overwritten.
-    await writeFile(join(dir, HOLDER_FILE), JSON.stringify(claim), { mode: 0o600, flag: 'wx' });
-    return true;
+    mkdirSync(dir, { mode: 0o700 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false; // taken over meanwhile
+    throw err;
+  }
+  try {
+    // 'wx': never over another claim.
+    writeFileSync(join(dir, HOLDER_FILE), JSON.stringify(claim), { mode: 0o600, flag: 'wx' });
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOENT') return false; // taken over meanwhile
     throw err;
   }
 }
@@ -136,8 +130,15 @@ async function takeOver(dir: string, nonce: string | undefined): Promise<void> {
 async function release(dir: string, claim: Claim): Promise<void> {
   // Only our own claim: if ours was taken over (we hung past staleness), the new holder's stays.
   if ((await readClaim(dir))?.nonce !== claim.nonce) return;
-  await unlink(join(dir, HOLDER_FILE)).catch(() => undefined);
-  await rmdir(dir).catch(() => undefined);
+  // Released in one step, by renaming the folder away; emptying it first would leave a folder
+  // without a claim to whoever is killed in between, and the next caller would wait it out.
+  const away = `${dir}.released-${claim.nonce}`;
+  try {
+    renameSync(dir, away);
+  } catch {
+    return;
+  }
+  await rm(away, { recursive: true, force: true });
 }
 
 async function readClaim(dir: string): Promise<Claim | undefined> {
