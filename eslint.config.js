@@ -1,19 +1,15 @@
 // @ts-check
 // Lint is where the runtime layering is enforced (see ../shared/STYLE.md, "Layer by runtime"):
 // main/common runs anywhere, main/node and main/cli run under plain Node, only main/electron and
-// preload/ may load Electron at run time.
+// preload/ may load Electron at run time. Each folder's allow-list is in ./eslint-layering.js.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layeringPlugin } from './eslint-layering.js';
 
 const noElectronAtRuntime = {
   name: 'electron',
-  message:
-    'This layer runs under plain Node: use `import type` from electron, or move the code to main/electron.',
+  message: 'Tests run under plain Node: use `import type` from electron.',
   allowTypeImports: true,
-};
-const noNodeBuiltins = {
-  group: ['node:*'],
-  message: 'main/common must run in any JS runtime; put Node-specific code in main/node.',
 };
 
 export default tseslint.config(
@@ -32,32 +28,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['main/common/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectronAtRuntime],
-          patterns: [
-            noNodeBuiltins,
-            {
-              group: [
-                '../node/*',
-                '../cli/*',
-                '../electron/*',
-                '**/node/**',
-                '**/cli/**',
-                '**/electron/**',
-              ],
-              message: 'main/common may not import a higher layer.',
-            },
-          ],
-        },
-      ],
-    },
+    // The runtime layering: an allow-list per folder, in ./eslint-layering.js.
+    files: ['main/**/*.ts', 'preload/**/*.ts', 'renderer/**/*.ts'],
+    plugins: { layering: layeringPlugin },
+    rules: { 'layering/allowed-imports': 'error' },
   },
   {
-    files: ['main/node/**/*.ts', 'main/cli/**/*.ts', 'test/**/*.ts'],
+    files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -67,28 +44,6 @@ export default tseslint.config(
             {
               group: ['**/electron/**'],
               message: 'Plain-Node layers may not import the Electron glue.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['renderer/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              ...noElectronAtRuntime,
-              message: 'The renderer talks to main only through the preload API.',
-            },
-          ],
-          patterns: [
-            {
-              group: ['node:*', '**/main/node/**', '**/main/cli/**'],
-              message: 'The renderer is browser code.',
             },
           ],
         },

@@ -1,6 +1,6 @@
 #!/bin/bash
 # deb postinst. electron-builder's own after-install steps (chrome-sandbox mode, desktop and MIME
-# databases, AppArmor profile), except that /usr/bin/tokentray is the CLI wrapper shipped in
+# databases, AppArmor profile), except that /usr/bin/tokentray is the CLI executable shipped in
 # resources/cli, not the GUI binary. electron-builder fills in the two macros in braces below;
 # shell variables are written without braces so it leaves them alone.
 app='/opt/${sanitizedProductName}'

@@ -1,4 +1,5 @@
 import type { AccessTokenRecord } from '../common/account.js';
+import { lastsLongEnough } from '../common/token-need.js';
 import { isBeingRemoved } from '../node/settings/account-journal.js';
 import { askBrokerForToken, type BrokerAnswer } from '../node/broker/broker-client.js';
 import { loadKeytar } from '../node/keychain/keychain-backend.js';
@@ -16,7 +17,11 @@ import { formatToken } from './token-output.js';
  */
 export async function fastToken(args: TokenArgs): Promise<string | undefined> {
   const answer = await tokenFromApp(args);
-  if (answer !== undefined) return answer.ok ? formatToken(answer.value, args.format) : undefined;
+  // A warning goes to stderr, which only the full path writes: let it answer.
+  if (answer !== undefined)
+    return answer.ok && answer.warning === undefined
+      ? formatToken(answer.value, args.format)
+      : undefined;
   return cachedToken(args);
 }
 
@@ -30,21 +35,21 @@ let asked:
 export function tokenFromApp(
   args: TokenArgs,
 ): Promise<BrokerAnswer<AccessTokenRecord> | undefined> {
-  const key = `${args.name}\0${args.minTtl}`;
+  const key = `${args.name}\0${String(args.minTtl)}`;
   if (asked?.key !== key) {
     asked = {
       key,
       answer: askBrokerForToken(resolveDataDir(), {
         name: args.name,
-        minTtl: args.minTtl,
         service: keychainService(),
+        ...(args.minTtl === undefined ? {} : { minTtl: args.minTtl }),
       }),
     };
   }
   return asked.answer;
 }
 
-/** A token with at least `--min-ttl` left, straight from the keychain cache, or undefined. */
+/** A token that lives long enough for `--min-ttl`, straight from the keychain cache, or undefined. */
 export async function cachedToken(args: TokenArgs): Promise<string | undefined> {
   try {
     const dataDir = resolveDataDir();
@@ -52,8 +57,7 @@ export async function cachedToken(args: TokenArgs): Promise<string | undefined> 
     if (account === undefined || account.signInRequired !== undefined) return undefined;
     if (isBeingRemoved(dataDir, args.name)) return undefined; // the full path says so
     const record = await new SecretVault(loadKeytar, keychainService()).getAccessToken(args.name);
-    if (record === undefined || record.expiresAt - Date.now() < args.minTtl * 1000)
-      return undefined;
+    if (record === undefined || !lastsLongEnough(record, Date.now(), args.minTtl)) return undefined;
     return formatToken(record, args.format);
   } catch {
     return undefined;

@@ -5,7 +5,8 @@ export type TokenFormat = 'raw' | 'header' | 'json';
 export interface TokenArgs {
   name: string;
   format: TokenFormat;
-  minTtl: number;
+  /** Absent unless given: then the default rule of main/common/token-need.ts applies. */
+  minTtl?: number;
 }
 
 /** `tokentray token <name> [--format raw|header|json] [--min-ttl <seconds>]`, shared by both paths. */
@@ -15,7 +16,7 @@ export function parseTokenArgs(args: string[]): TokenArgs {
     allowPositionals: true,
     options: {
       format: { type: 'string', default: 'raw' },
-      'min-ttl': { type: 'string', default: '60' },
+      'min-ttl': { type: 'string' },
     },
   });
   const [name, extra] = positionals;
@@ -31,11 +32,13 @@ export function parseTokenArgs(args: string[]): TokenArgs {
       hint: 'Use raw, header or json.',
     });
   }
-  const minTtl = Number(values['min-ttl']);
-  if (!Number.isInteger(minTtl) || minTtl < 0 || minTtl > 86_400) {
+  const given = values['min-ttl'];
+  if (given === undefined) return { name, format };
+  const minTtl = Number(given);
+  if (given.trim() === '' || !Number.isInteger(minTtl) || minTtl < 0 || minTtl > 86_400) {
     throw new TokenTrayError(
       'usage',
-      `--min-ttl must be a whole number of seconds from 0 to 86400, not "${values['min-ttl']}".`,
+      `--min-ttl must be a whole number of seconds from 0 to 86400, not "${given}".`,
     );
   }
   return { name, format, minTtl };

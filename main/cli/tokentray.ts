@@ -5,7 +5,7 @@ import { fastToken } from './cached-token.js';
 // Scripts call `tokentray token` often, so its common case must cost little more than starting
 // Node: answer from the running app or the keychain cache here, and load the rest of the CLI only
 // when it is needed.
-// The installed CLI runs on the app's own binary in Node mode; what we start (a browser) must not.
+// Run from an Electron shell, what we start (a browser) must not inherit Node mode.
 delete process.env.ELECTRON_RUN_AS_NODE;
 const argv = process.argv.slice(2);
 let answered = false;

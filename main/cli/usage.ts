@@ -14,7 +14,9 @@ Usage:
                 [--auth-method client_secret_basic|client_secret_post|none]
       Secrets come from TOKENTRAY_CLIENT_SECRET and TOKENTRAY_REFRESH_TOKEN, or a hidden prompt.
       Browsers open with the command in BROWSER when it is set; the address is printed too.
-  tokentray token <name> [--format raw|header|json] [--min-ttl <seconds, default 60>]
+  tokentray token <name> [--format raw|header|json] [--min-ttl <seconds>]
+      Without --min-ttl: at least 60 s left, or half the life of shorter-lived tokens;
+      a still-valid token is printed (with a warning) when a refresh fails for a passing reason.
   tokentray refresh <name>
   tokentray list [--json]
   tokentray remove <name> [--no-revoke]

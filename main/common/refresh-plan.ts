@@ -3,7 +3,15 @@ export interface RefreshPlanOptions {
   fraction?: number;
   /** Refresh at least this long before expiry, when the token lives long enough. Default 5 min. */
   leadMs?: number;
+  /**
+   * Refresh only close to the end: for providers whose refresh ends the access tokens handed out
+   * before (see ./provider-traits.ts). Then the plan is {@link LATE_LEAD_MS} before expiry (or the
+   * last tenth of a shorter life), so a token already copied loses at most those minutes.
+   */
+  late?: boolean;
 }
+
+export const LATE_LEAD_MS = 2 * 60_000;
 
 const DEFAULT_FRACTION = 0.8;
 const DEFAULT_LEAD_MS = 5 * 60_000;
@@ -41,6 +49,7 @@ export function planRefreshAt(
 
   const lifeMs = expiresAt - receivedAt;
   if (!(lifeMs > 0)) return receivedAt;
+  if (opts.late === true) return expiresAt - Math.min(LATE_LEAD_MS, lifeMs * 0.1);
 
   const atFraction = receivedAt + lifeMs * fraction;
   if (lifeMs <= leadMs) return atFraction;

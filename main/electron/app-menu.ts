@@ -24,8 +24,18 @@ export function setApplicationMenu(installCli: (() => void) | undefined): void {
             ],
           },
           { role: 'editMenu' },
-          { role: 'windowMenu' },
+          // The stock windowMenu role has no Close; without one Cmd+W does nothing.
+          {
+            role: 'windowMenu',
+            submenu: [
+              { role: 'minimize' },
+              { role: 'zoom' },
+              { role: 'close' },
+              { type: 'separator' },
+              { role: 'front' },
+            ],
+          },
         ]
-      : [{ role: 'fileMenu' }, { role: 'editMenu' }];
+      : [{ label: 'File', submenu: [{ role: 'close' }, { role: 'quit' }] }, { role: 'editMenu' }];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }

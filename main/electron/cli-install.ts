@@ -6,15 +6,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 /**
- * macOS only: puts `tokentray` on PATH as a link to the wrapper script shipped in the app
- * (electron-builder's extraResources, build/cli/tokentray), which runs the bundled CLI with the
- * app's own binary. The deb and the Windows installer do the same for their platforms.
+ * macOS only: puts `tokentray` on PATH as a link to the CLI shipped in the app (electron-builder's
+ * extraResources: the single executable build/sea/ makes, resources/cli/tokentray), which asks
+ * the running app for tokens. The deb and the Windows installer do the same for their platforms.
  */
 export const CLI_LINK = '/usr/local/bin/tokentray';
 
 export type CliInstallResult = { ok: true; value: string } | { ok: false; error: string };
 
-/** The wrapper inside this app bundle. */
+/** The CLI inside this app bundle. */
 export const bundledCliWrapper = (): string => join(process.resourcesPath, 'cli', 'tokentray');
 
 /** A link into some TokenTray.app, this one or an older copy, may be replaced; nothing else. */
@@ -30,7 +30,7 @@ async function currentLink(): Promise<string | null | undefined> {
   }
 }
 
-/** Links CLI_LINK to the wrapper, asking for an administrator password only if it must. */
+/** Links CLI_LINK to the CLI, asking for an administrator password only if it must. */
 export async function installCliOnPath(): Promise<CliInstallResult> {
   if (process.platform !== 'darwin') {
     return { ok: false, error: 'The installer already put tokentray on PATH on this system.' };

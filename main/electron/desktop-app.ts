@@ -7,12 +7,13 @@ import { startBroker } from '../node/broker/broker-server.js';
 import { accountViews } from '../node/desktop/account-views.js';
 import { AttentionNotifier } from '../node/desktop/attention-notifier.js';
 import { ClipboardGuard } from '../node/desktop/clipboard-guard.js';
+import { CopyFeedback, needsCopyToast } from '../node/desktop/copy-feedback.js';
 import { createDesktopService } from '../node/desktop/desktop-service.js';
-import { effectiveLaunchAtLogin, LoginItemSync } from '../node/desktop/login-item.js';
+import { LoginItemSync } from '../node/desktop/login-item.js';
 import { NetworkWatch } from '../node/desktop/network-watch.js';
 import { RefreshTriggers } from '../node/desktop/refresh-triggers.js';
 import { SettingsWatch } from '../node/desktop/settings-watch.js';
-import { trayIsVisible } from '../node/desktop/tray-availability.js';
+import { blockedTrayView, StartupRecovery } from '../node/desktop/startup-recovery.js';
 import { TrayController } from '../node/desktop/tray-controller.js';
 import { settleInterruptedOperations } from '../node/engine/account-registry.js';
 import { BackgroundRefresher } from '../node/engine/background-refresher.js';
@@ -27,15 +28,16 @@ import { setApplicationMenu } from './app-menu.js';
 import { startAutoUpdates } from './auto-update.js';
 import { installCliMenuItem } from './cli-install.js';
 import { exposeE2eHooks } from './e2e-hooks.js';
+import { createDesktopTray } from './desktop-tray.js';
 import {
   electronClipboard,
   ElectronNotifier,
+  ElectronToast,
   loginItemPort,
   openInBrowser,
 } from './electron-ports.js';
 import { registerIpcHandlers } from './ipc-gate.js';
 import { lockDownSessions } from './session-security.js';
-import { ElectronTray } from './tray-glue.js';
 import { Windows } from './windows.js';
 
 export interface RunningDesktop {
@@ -45,7 +47,10 @@ export interface RunningDesktop {
 }
 
 /** Composes the app from the tested parts in main/node and the Electron glue beside this file. */
-export async function startDesktop(): Promise<RunningDesktop> {
+export async function startDesktop(options: {
+  /** Started by the CLI (`--background`): the tray only, no window unless something is wrong. */
+  background: boolean;
+}): Promise<RunningDesktop> {
   lockDownSessions();
   const dataDir = app.getPath('userData');
   const settings = SettingsStore.open(
@@ -69,7 +74,6 @@ export async function startDesktop(): Promise<RunningDesktop> {
     );
   });
   const refresher = new BackgroundRefresher(engine);
-  await refresher.start();
   // The CLI asks the app for tokens while it runs; without the broker it refreshes on its own.
   const broker = await startBroker(engine, dataDir).catch((err: unknown) => {
     console.warn(`TokenTray: the CLI broker did not start: ${formatError(err)}`);
@@ -91,11 +95,20 @@ export async function startDesktop(): Promise<RunningDesktop> {
   const cliItem = process.platform === 'darwin' ? installCliMenuItem() : undefined;
   const installCli =
     cliItem?.click === undefined ? undefined : (cliItem.click as unknown as () => void);
-  const tray = new ElectronTray(
-    join(app.getAppPath(), 'main', 'electron', 'assets'),
-    (action) => quietly(controller.perform(action)),
-    () => quietly(controller.click()),
-  );
+  const desktopTray = await createDesktopTray({
+    assetsDir: join(app.getAppPath(), 'main', 'electron', 'assets'),
+    onAction: (action) => quietly(controller.perform(action)),
+    onClick: () => quietly(controller.click()),
+    onHostLost: showAccounts,
+  });
+  const { tray } = desktopTray;
+  const copyToasts = needsCopyToast(process.platform)
+    ? new CopyFeedback(
+        new ElectronToast(),
+        systemClock,
+        () => settings.options().clipboardClearSeconds,
+      )
+    : undefined;
   const controller = new TrayController({
     tray,
     engine,
@@ -110,20 +123,35 @@ export async function startDesktop(): Promise<RunningDesktop> {
     quit: () => app.quit(),
     onCopyFailed: (error, label) =>
       popups.show({ title: `Could not copy ${label}`, body: formatError(error), accounts: [] }),
+    onTrayCopied: (label) => copyToasts?.copied(label),
   });
   setApplicationMenu(installCli);
 
   const loginPort = loginItemPort();
-  const loginItem = loginPort === undefined ? undefined : new LoginItemSync(loginPort);
-  const syncLoginItem = (): void =>
-    void loginItem?.apply(effectiveLaunchAtLogin(settings.options(), settings.accounts().length));
+  const loginItem =
+    loginPort === undefined
+      ? undefined
+      : new LoginItemSync(loginPort, {
+          recorded: () => settings.options().launchAtLogin,
+          record: (enabled) =>
+            settings.mutate((data) => {
+              data.options.launchAtLogin = enabled;
+            }),
+        });
+  const syncLoginItem = (): void => {
+    if (loginItem !== undefined) quietly(loginItem.accountsAre(settings.accounts().length));
+  };
 
   const service = createDesktopService({
     engine,
+    settings,
     copyToken: (name) => controller.copy(name),
     openUrl: openInBrowser,
     openSettings: showSettings,
-    applyOptions: (options) => loginItem?.apply(options.launchAtLogin),
+    applyOptions: (_options, patch) => {
+      if (patch.launchAtLogin !== undefined) loginItem?.userChose(patch.launchAtLogin);
+    },
+    launchAtLoginNow: () => loginItem?.isEnabled(),
   });
   const unregisterIpc = registerIpcHandlers(
     service.handlers,
@@ -139,10 +167,9 @@ export async function startDesktop(): Promise<RunningDesktop> {
     syncLoginItem();
     await controller.update();
   };
-  service.onAccountsChanged((views) => {
-    windows.broadcast('accounts:changed', views);
-    quietly(accountsChanged());
-  });
+  // One status change: one tray update (below) and one push to the windows (here).
+  service.onAccountsChanged((views) => windows.broadcast('accounts:changed', views));
+  service.onAccountsEdited(() => quietly(accountsChanged()));
   engine.onStatus((report) => {
     notifier.observe(report);
     quietly(controller.update());
@@ -151,7 +178,7 @@ export async function startDesktop(): Promise<RunningDesktop> {
     quietly(
       (async () => {
         await accountsChanged();
-        windows.broadcast('accounts:changed', await accountViews(engine));
+        windows.broadcast('accounts:changed', await accountViews(engine, settings));
       })(),
     ),
   );
@@ -164,27 +191,60 @@ export async function startDesktop(): Promise<RunningDesktop> {
     () => quietly(triggers.networkBack()),
   );
   network.start();
+  // The tray exists: now the first look at the keychain, which may fail or wait on a prompt.
+  const startup = new StartupRecovery({
+    async load() {
+      await controller.update();
+      for (const report of controller.reports) notifier.observe(report);
+    },
+    clock: systemClock,
+    onBlocked(error, attempts) {
+      console.warn(`TokenTray: could not read the accounts: ${formatError(error)}`);
+      const view = blockedTrayView(error);
+      tray.setState(view.state);
+      tray.setToolTip(view.toolTip);
+      tray.setMenu(view.menu);
+      // The window says what happened and what to do (its list call fails with the same error).
+      if (attempts === 1) showAccounts();
+    },
+    onRecovered() {
+      quietly(refresher.start());
+      quietly(
+        accountViews(engine, settings).then((views) =>
+          windows.broadcast('accounts:changed', views),
+        ),
+      );
+    },
+  });
   powerMonitor.on('resume', () => {
     triggers.woke();
     network.check();
+    quietly(startup.retryNow());
   });
-  powerMonitor.on('unlock-screen', () => triggers.woke());
+  powerMonitor.on('unlock-screen', () => {
+    triggers.woke();
+    quietly(startup.retryNow());
+  });
 
-  await controller.update();
-  for (const report of controller.reports) notifier.observe(report);
+  await startup.begin();
+  // An account whose token cannot be read yet is planned for now, and retried with backoff.
+  await refresher.start().catch((err: unknown) => console.warn(`TokenTray: ${formatError(err)}`));
   syncLoginItem();
-  // Plain GNOME shows no tray icon: the window is the app there.
-  if (!(await trayIsVisible(process.platform))) showAccounts();
+  // Plain GNOME shows no tray icon: the window is the app there (unless the CLI started us).
+  if (!desktopTray.visible() && !options.background) showAccounts();
   exposeE2eHooks({ tray, controller, showAccounts, showSettings });
   // Read before every check, so switching the option off needs no restart.
   startAutoUpdates(
     () => settings.options().autoUpdate,
     (message) => console.log(`TokenTray: ${message}`),
+    (notice) => popups.show({ ...notice, accounts: [] }),
   );
 
   return {
     showAccounts,
     async shutdown() {
+      startup.dispose();
+      desktopTray.stop();
       network.stop();
       settingsWatch.stop();
       refresher.stop();

@@ -4,7 +4,15 @@ import type { TrayState } from '../node/desktop/tray-state.js';
 
 /** What test/e2e reads through `electronApp.evaluate(() => globalThis.__tokentrayE2E)`. */
 export interface E2eHooks {
-  tray(): { state: TrayState; toolTip: string; title: string; menu: string[] };
+  tray(): {
+    state: TrayState;
+    toolTip: string;
+    title: string;
+    menu: string[];
+    /** The icon file shown now, and how often the tray was created. */
+    icon: string;
+    created: number;
+  };
   /** A click on the tray icon, as the user would. */
   clickTray(): Promise<void>;
   openAccounts(): void;
@@ -17,7 +25,16 @@ export interface E2eHooks {
  * to the clipboard, which any local program can read anyway.
  */
 export function exposeE2eHooks(parts: {
-  tray: { shown: { state: TrayState; toolTip: string; title: string; menu: TrayMenuItem[] } };
+  tray: {
+    shown: {
+      state: TrayState;
+      toolTip: string;
+      title: string;
+      menu: TrayMenuItem[];
+      icon: string;
+      created: number;
+    };
+  };
   controller: TrayController;
   showAccounts(): void;
   showSettings(): void;

@@ -1,8 +1,15 @@
 import { app, clipboard, ClipboardItem, Notification, shell } from 'electron';
-import { CONCEALED_MARKERS, type ClipboardPort } from '../node/desktop/clipboard-guard.js';
+import {
+  CONCEALED_MARKERS,
+  concealedItem,
+  missingMarkers,
+  type ClipboardPort,
+} from '../node/desktop/clipboard-guard.js';
 import type { AttentionNotice, NotifierPort } from '../node/desktop/attention-notifier.js';
+import type { ToastPort } from '../node/desktop/copy-feedback.js';
 import { checkExternalUrl } from '../node/desktop/external-url-policy.js';
 import { XdgAutostart, xdgAutostartFile, type LoginItemPort } from '../node/desktop/login-item.js';
+import { X11_SWITCH } from '../node/desktop/wayland-policy.js';
 
 // Electron's clipboard, notifications, login items and browser, as the small ports the tested
 // logic in main/node/desktop drives.
@@ -15,14 +22,16 @@ import { XdgAutostart, xdgAutostartFile, type LoginItemPort } from '../node/desk
  */
 export const electronClipboard: ClipboardPort = {
   async writeText(text, { concealed }) {
-    const markers = concealed ? CONCEALED_MARKERS[process.platform] : undefined;
-    if (markers !== undefined) {
-      const item: Record<string, string> = { 'text/plain': text };
-      for (const [format, value] of Object.entries(markers)) {
-        item[`electron application/osclipboard;format="${format}"`] = value;
-      }
+    if (concealed && CONCEALED_MARKERS[process.platform] !== undefined) {
       try {
-        await clipboard.write([new ClipboardItem(item)]);
+        await clipboard.write([new ClipboardItem(concealedItem(process.platform, text))]);
+        // A dropped format does not reject the write: ask the clipboard what it now holds.
+        const missing = await missingMarkers(process.platform, (f) => clipboard.has(f));
+        if (missing.length > 0) {
+          console.warn(
+            `TokenTray: the clipboard dropped ${missing.join(', ')}; clipboard history may keep this copy.`,
+          );
+        }
         return;
       } catch {
         // Fall through to the plain copy.
@@ -47,12 +56,33 @@ export class ElectronNotifier implements NotifierPort {
     this.#shown.add(notification);
     notification.on('click', () => this.onClick());
     notification.on('close', () => this.#shown.delete(notification));
+    // macOS: the user refused notifications, or TokenTray is unsigned; Windows: no shortcut with
+    // our AppUserModelID. Either way the log is the only place left to say so.
+    notification.on('failed', (_event, error) => {
+      this.#shown.delete(notification);
+      console.warn(`TokenTray: a notification could not be shown: ${error}`);
+    });
     notification.show();
     // Never an ever-growing set: the oldest few are surely gone from the screen.
     for (const old of this.#shown) {
       if (this.#shown.size <= 8) break;
       this.#shown.delete(old);
     }
+  }
+}
+
+/** One quiet toast at a time, each replacing the last: Linux's "Copied" (copy-feedback.ts). */
+export class ElectronToast implements ToastPort {
+  #current: Notification | undefined;
+
+  show(title: string, body: string): void {
+    if (!Notification.isSupported()) return;
+    this.#current?.close();
+    // Normal urgency: GNOME Shell shows no banner for a low-urgency notification, only a list entry.
+    const toast = new Notification({ title, body, silent: true });
+    toast.on('failed', (_event, error) => console.warn(`TokenTray: no "Copied" toast: ${error}`));
+    toast.show();
+    this.#current = toast;
   }
 }
 
@@ -65,7 +95,10 @@ export function loginItemPort(): LoginItemPort | undefined {
   if (!app.isPackaged) return undefined;
   if (process.platform === 'linux') {
     // An AppImage runs from a temporary mount; APPIMAGE is the file the user keeps.
-    return new XdgAutostart(xdgAutostartFile(), process.env.APPIMAGE ?? process.execPath);
+    // Under XWayland from the start, so the login launch needs no relaunch (wayland-policy.ts).
+    return new XdgAutostart(xdgAutostartFile(), process.env.APPIMAGE ?? process.execPath, [
+      X11_SWITCH,
+    ]);
   }
   return {
     isEnabled: () => app.getLoginItemSettings().openAtLogin,

@@ -1,5 +1,6 @@
 import { app, type BrowserWindow, type WebContents } from 'electron';
 import type { IpcEventChannel, IpcEvents } from '../common/ipc-contract.js';
+import { dock } from './dock.js';
 import { sendEvent } from './ipc-gate.js';
 import { createSecureWindow, pageUrl, type PageName } from './secure-window.js';
 
@@ -32,9 +33,9 @@ export class Windows {
     win.on('closed', () => {
       if (this.#open.get(page) === win) this.#open.delete(page);
       // A menu-bar app shows in the Dock only while one of its windows is open.
-      if (this.#open.size === 0) app.dock?.hide();
+      if (this.#open.size === 0) dock.hide();
     });
-    void app.dock?.show();
+    dock.show();
     this.#bringAppForward();
     return win;
   }

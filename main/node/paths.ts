@@ -27,3 +27,5 @@ export function resolveDataDir(
 export const SETTINGS_FILE = 'config.json';
 export const settingsPath = (dataDir: string): string => join(dataDir, SETTINGS_FILE);
 export const locksDir = (dataDir: string): string => join(dataDir, 'locks');
+/** Non-secret per-account state: the token generation (see ./settings/token-ledger.ts). */
+export const stateDir = (dataDir: string): string => join(dataDir, 'state');

@@ -1,4 +1,5 @@
 import type { AccountView, ProviderView } from '../../main/common/ipc-contract.js';
+import { previousTokensEndedNotice } from '../../main/common/provider-traits.js';
 import { api } from '../shared/api.js';
 import { byId } from '../shared/dom.js';
 import { Notices } from '../shared/notices.js';
@@ -32,7 +33,8 @@ const actions: RowActions = {
     const result = await api.refresh(account.name);
     if (result.ok) {
       show([...current().filter((a) => a.name !== account.name), result.value]);
-      notices.status(`Refreshed ${account.label}.`);
+      const ended = previousTokensEndedNotice(account.provider);
+      notices.status(`Refreshed ${account.label}.${ended === undefined ? '' : ` ${ended}`}`);
     } else {
       notices.error(result.error);
       await reload();
@@ -89,8 +91,12 @@ function show(accounts: AccountView[]): void {
   }
 }
 
+/** The list could not be read (a keychain missing at start, say): its error is on screen. */
+let listFailed = false;
+
 async function reload(): Promise<void> {
   const result = await api.listAccounts();
+  listFailed = !result.ok;
   if (result.ok) show(result.value);
   else notices.error(result.error);
 }
@@ -102,7 +108,12 @@ async function openSettings(): Promise<void> {
 
 byId('add-account').addEventListener('click', () => void openSettings());
 byId('open-settings').addEventListener('click', () => void openSettings());
-api.onAccountsChanged(show);
+api.onAccountsChanged((accounts) => {
+  // The app got through (the keychain answered): the error about the list no longer holds.
+  if (listFailed) notices.clear();
+  listFailed = false;
+  show(accounts);
+});
 whileVisible(() => {
   const now = Date.now();
   for (const row of rows.values()) row.tick(now);

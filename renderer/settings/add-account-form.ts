@@ -1,3 +1,4 @@
+import { clientSecretRule } from '../../main/common/add-account-rules.js';
 import {
   isValidAccountName,
   parseScopes,
@@ -160,8 +161,7 @@ export class AddAccountForm {
       const box = this.fields.querySelector<HTMLElement>(`[data-field="${field}"]`);
       if (box !== null) box.hidden = !shown;
     }
-    const secretRule =
-      method === 'client-credentials' ? 'required' : (preset?.clientSecret ?? 'optional');
+    const secretRule = preset === undefined ? 'optional' : clientSecretRule(preset, method).need;
     this.secretField.hidden = secretRule === 'none';
     this.secretRequired = secretRule === 'required';
     // Rebuilt, not hidden in part: the label's text is the field's accessible name.

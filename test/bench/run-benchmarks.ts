@@ -1,3 +1,4 @@
+import { engineParts } from '../../main/node/engine/token-engine.js';
 // `npm run bench`: every benchmark, one JSON line per figure. Run inside a private Secret Service
 // (test/support/with-private-keyring.sh) so the real keychain path (keytar -> libsecret -> D-Bus)
 // is measured without touching anyone's keychain.
@@ -11,8 +12,11 @@ import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { AccessTokenRecord } from '../../main/common/account.js';
 import { startBroker, type Broker } from '../../main/node/broker/broker-server.js';
-import { addAccount } from '../../main/node/engine/account-registry.js';
+import { addAccount } from '../../main/node/sign-in/add-pasted-account.js';
 import { loadKeytar, type KeychainBackend } from '../../main/node/keychain/keychain-backend.js';
+import { benchCliRefreshVsNodeFetch } from './cli-refresh-bench.js';
+import { countingKeytar } from './counting-keytar.js';
+import { runEngineCountBenches } from './engine-counts.js';
 import { DEFAULT_LIMITS } from '../../main/node/oauth/http-client.js';
 import { CLI_PATH, runNode, tokentray } from '../support/cli-runner.js';
 import { openEngine } from '../support/engine-fixture.js';
@@ -25,13 +29,17 @@ const CLI_KEYCHAIN_SERVICE = 'TokenTray-bench-cli';
 
 const CLI_WARMUPS = 3;
 const CLI_RUNS = 30;
-const CLI_TARGET = 1.3;
+/** With the app running: a Node start, one small module graph and one socket round trip. */
+const CLI_VIA_BROKER_TARGET = 1.2;
+/** Without the app: one Secret Service session is the floor. */
+const CLI_CACHED_TARGET = 1.6;
 /** Environment that changes how Node itself starts, removed for both sides of figure 1. */
 const STARTUP_ENV = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS'] as const;
 
 const REFRESH_WARMUPS = 5;
 const REFRESH_RUNS = 40;
-const REFRESH_TARGET = 1.15;
+/** One keychain write and a lock are the floor. */
+const REFRESH_TARGET = 1.5;
 
 const CONCURRENT_CALLS = 1000;
 
@@ -145,6 +153,7 @@ async function benchCliCachedToken(
     const value = median(subject);
     const base = median(baseline);
     const ratio = value / base;
+    const target = viaBroker ? CLI_VIA_BROKER_TARGET : CLI_CACHED_TARGET;
     return {
       name: viaBroker ? 'cli_token_via_broker_vs_node' : 'cli_cached_token_vs_node',
       value: round3(ratio),
@@ -157,10 +166,9 @@ async function benchCliCachedToken(
       baseline_spread: spread(baseline),
       ratio: round3(ratio),
       paired_ratio: round3(pairedRatio(subject, baseline)),
-      target: CLI_TARGET,
+      target,
       target_op: '<=',
-      within_target:
-        ratio <= CLI_TARGET && failures === 0 && emptyOutputs === 0 && requestsSent === 0,
+      within_target: ratio <= target && failures === 0 && emptyOutputs === 0 && requestsSent === 0,
       samples: CLI_RUNS,
       baseline_samples: CLI_RUNS,
       warmups: CLI_WARMUPS,
@@ -177,24 +185,6 @@ async function benchCliCachedToken(
     }).catch(() => undefined);
     await rm(home, { recursive: true, force: true });
   }
-}
-
-/** Counts keychain calls on their way to the real keytar; it changes nothing they do. */
-function countingKeytar(): {
-  backend: () => Promise<KeychainBackend>;
-  calls: Record<keyof KeychainBackend, number>;
-} {
-  const calls = { getPassword: 0, setPassword: 0, deletePassword: 0, findCredentials: 0 };
-  const backend = async (): Promise<KeychainBackend> => {
-    const real = await loadKeytar();
-    return {
-      getPassword: (s, a) => (calls.getPassword++, real.getPassword(s, a)),
-      setPassword: (s, a, p) => (calls.setPassword++, real.setPassword(s, a, p)),
-      deletePassword: (s, a) => (calls.deletePassword++, real.deletePassword(s, a)),
-      findCredentials: (s) => (calls.findCredentials++, real.findCredentials(s)),
-    };
-  };
-  return { backend, calls };
 }
 
 // ---- 2. A forced refresh through the engine vs. a bare undici POST ---------------------------
@@ -264,6 +254,7 @@ async function benchRefreshVsBareUndici(
   const times: Record<keyof typeof sides, number[]> = { engine: [], bare: [], keychainRead: [] };
   provider.resetCounts();
   const before = { ...counting.calls };
+  const parsesBefore = engineParts(engine).settings.counts.parses;
   try {
     for (let i = 0; i < REFRESH_WARMUPS + REFRESH_RUNS; i++) {
       // Alternate which side goes first, so neither always gets the warmer socket or cache.
@@ -310,8 +301,11 @@ async function benchRefreshVsBareUndici(
     distinct_engine_tokens: tokens.size,
     keychain_reads_per_refresh: perRefresh('getPassword'),
     keychain_writes_per_refresh: perRefresh('setPassword'),
+    settings_parses_per_refresh: round2(
+      (engineParts(engine).settings.counts.parses - parsesBefore) / refreshes,
+    ),
     keychain_read_median_ms: round2(median(times.keychainRead)),
-    note: 'engine cost includes its keychain reads/writes (D-Bus) and the per-account file lock',
+    note: 'engine cost includes its keychain reads (D-Bus), the per-account file lock and the ledger; a refresh that did not rotate hands out its token before its cache write lands (the write is still one per refresh, counted above), a rotation waits for its write (rotation_window_ms)',
   };
 }
 
@@ -330,9 +324,9 @@ async function benchSingleFlight(provider: LocalProvider, dir: string): Promise<
     clientSecret,
     refreshToken: await provider.mintRefreshToken(clientId),
   });
-  const record = await setup.vault.getAccessToken(name);
+  const record = await engineParts(setup).vault.getAccessToken(name);
   if (record === undefined) throw new Error('addAccount cached no access token');
-  await setup.vault.setAccessToken(name, { ...record, expiresAt: Date.now() - 1 });
+  await engineParts(setup).vault.setAccessToken(name, { ...record, expiresAt: Date.now() - 1 });
 
   // A new engine: nothing in memory, so every caller starts from the keychain.
   const counting = countingKeytar();
@@ -382,10 +376,12 @@ try {
   print(await benchCliCachedToken(provider, true));
   print(await benchRefreshVsBareUndici(provider, dir));
   print(await benchSingleFlight(provider, dir));
+  for (const result of await runEngineCountBenches(provider, dir, KEYCHAIN_SERVICE)) print(result);
+  print(await benchCliRefreshVsNodeFetch(provider, CLI_KEYCHAIN_SERVICE));
   for (const result of await runSchedulerBenches()) print(result);
 } finally {
   // Leave nothing behind in the keychain, even when it is not the throw-away one.
-  const vault = openEngine(dir, KEYCHAIN_SERVICE).vault;
+  const { vault } = engineParts(openEngine(dir, KEYCHAIN_SERVICE));
   for (const name of await vault.accountNames().catch(() => [])) {
     await vault.deleteAccount(name).catch(() => undefined);
   }

@@ -1,42 +1,18 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
+import type { ElectronApplication, Page } from 'playwright-core';
 import type { TokenTrayApi } from '../../main/common/ipc-api.js';
 import { freshHome, tokentray } from '../support/cli-runner.js';
 import { isActive } from '../support/introspect.js';
 import { vault } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
+import { directLaunchArgs, launch, target, waitFor } from './e2e-launch.js';
 
 // The Electron app itself, driven by Playwright's _electron. It needs the Electron binary, which
 // is downloaded from GitHub and cannot be had on machines without that access: there the suite
 // prints one SKIPPED line, and everything else in `npm test` still runs. On Linux it also needs a
 // display (xvfb-run) and, as everywhere in npm test, the private keyring.
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function electronBinary(): string | undefined {
-  const dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-  const pathFile = join(dir, 'path.txt');
-  if (!existsSync(pathFile)) return undefined;
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  const binary = join(
-    override !== undefined && override !== '' ? override : join(dir, 'dist'),
-    readFileSync(pathFile, 'utf8').trim(),
-  );
-  return existsSync(binary) ? binary : undefined;
-}
-
-const binary = electronBinary();
-if (binary === undefined) {
-  console.log(
-    'SKIPPED: Electron e2e suite: no Electron binary in node_modules/electron (run `npx install-electron`, or set ELECTRON_OVERRIDE_DIST_PATH).',
-  );
-}
 
 /** What main/electron/e2e-hooks.ts exposes when TOKENTRAY_E2E=1 (tests may not import the glue). */
 interface E2eHooks {
@@ -46,22 +22,6 @@ interface E2eHooks {
   openSettings(): void;
 }
 type HookName = 'openAccounts' | 'openSettings' | 'clickTray';
-
-/** Chromium refuses to run as root without this (CI containers); it is not the renderer sandbox. */
-const rootArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Adds an account through the CLI, as a user would before the app ever ran. */
 async function addWithCli(provider: LocalProvider, home: string, name: string): Promise<void> {
@@ -77,17 +37,9 @@ async function addWithCli(provider: LocalProvider, home: string, name: string): 
   assert.equal(added.code, 0, added.stderr);
 }
 
-function launch(home: string): Promise<ElectronApplication> {
-  return electron.launch({
-    executablePath: binary,
-    args: [...rootArgs, ROOT],
-    env: { ...process.env, TOKENTRAY_HOME: home, TOKENTRAY_E2E: '1' },
-  });
-}
-
 describe(
   'the desktop app (Electron e2e)',
-  { skip: binary === undefined ? 'no Electron binary installed' : false },
+  { skip: target === undefined ? 'no Electron to run' : false },
   () => {
     describe('tray, windows and clipboard', () => {
       let provider: LocalProvider;
@@ -153,7 +105,10 @@ describe(
         });
         assert.match(tray.toolTip, /^TokenTray/);
         assert.notEqual(tray.state, 'attention');
-        assert.deepEqual(tray.menu.slice(-4), ['Open TokenTray', 'Settings…', '---', 'Quit']);
+        // macOS adds its "Install Command Line Tool…" item (the other systems' installers do that).
+        const tail = ['Open TokenTray', 'Settings…', '---', 'Quit'];
+        if (process.platform === 'darwin') tail.splice(2, 0, 'Install Command Line Tool…');
+        assert.deepEqual(tray.menu.slice(-tail.length), tail);
       });
 
       test('a click on the tray copies the default account’s token, and says so', async () => {
@@ -194,7 +149,7 @@ describe(
         await waitFor('the windows to close', () =>
           pageOf('accounts') === undefined ? true : undefined,
         );
-        const second = spawn(binary ?? '', [...rootArgs, ROOT], {
+        const second = spawn(target?.executable ?? '', directLaunchArgs(), {
           env: { ...process.env, TOKENTRAY_HOME: home },
           stdio: 'ignore',
         });
@@ -222,11 +177,11 @@ describe(
 
       test('refreshes a short-lived token in the background, rotating safely', async () => {
         const before = await vault.getAccessToken('e2e-short');
-        await new Promise((resolve) => setTimeout(resolve, 6_000));
-        const after = await vault.getAccessToken('e2e-short');
-        assert.ok(
-          after !== undefined && before !== undefined && after.expiresAt > before.expiresAt,
-        );
+        assert.ok(before !== undefined);
+        await waitFor('a refreshed token in the keychain', async () => {
+          const now = await vault.getAccessToken('e2e-short');
+          return now !== undefined && now.expiresAt > before.expiresAt ? true : undefined;
+        });
         assert.equal(provider.counts().error, 0);
       });
     });

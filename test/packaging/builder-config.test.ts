@@ -23,7 +23,7 @@ const validate: ValidateFunction = new Ajv({ allErrors: true, strict: false }).c
 type Config = Record<string, unknown> & {
   files: string[];
   asarUnpack: string[];
-  extraResources: Array<{ from: string; to: string }>;
+  extraResources: Array<{ from: string; to: string; filter?: string[] }>;
   electronFuses: Record<string, unknown>;
   publish: Record<string, unknown>;
   mac: Record<string, unknown> & { target: Array<{ target: string; arch: string[] }> };
@@ -64,16 +64,23 @@ describe('electron-builder.yml', () => {
     }
   });
 
-  test('app.asar gets built output only; keytar and the CLI are unpacked', () => {
+  test('app.asar gets built output only; keytar is unpacked; the CLI ships beside it', () => {
     assert.deepEqual(config.files.slice(0, 1), ['dist/**/*']);
-    for (const exclusion of ['!**/*.map', '!**/*.{ts,mts,cts}', '!dist/main/start-app.mjs']) {
+    for (const exclusion of [
+      '!**/*.map',
+      '!**/*.{ts,mts,cts}',
+      '!dist/main/start-app.mjs',
+      '!dist/main/cli/**',
+      '!dist/sea/**',
+    ]) {
       assert.ok(config.files.includes(exclusion), exclusion);
     }
     assert.ok(!config.files.some((p) => /^(main|test|preload|renderer)\/\*\*/.test(p)));
-    assert.ok(config.asarUnpack.includes('node_modules/keytar/**/*'));
-    // The CLI wrapper runs the script from app.asar.unpacked: see build/cli/.
-    assert.ok(config.asarUnpack.includes('dist/main/cli/**/*'));
-    assert.deepEqual(config.extraResources, [{ from: 'build/cli', to: 'cli' }]);
+    assert.deepEqual(config.asarUnpack, ['node_modules/keytar/**/*']);
+    // The installed tokentray: the single executable build/sea/build-sea.mjs writes to dist/sea.
+    assert.deepEqual(config.extraResources, [
+      { from: 'dist/sea', to: 'cli', filter: ['tokentray', 'tokentray.exe'] },
+    ]);
   });
 
   test('macOS: dmg and zip for arm64 and x64, menu-bar only, hardened, notarized', () => {
@@ -120,8 +127,8 @@ describe('electron-builder.yml', () => {
       const at = lines.findIndex((line) => line.trim().startsWith(`${fuse}:`));
       assert.match(lines[at - 1] ?? '', /^\s*#/, `no comment above ${fuse}`);
     }
-    // The installed CLI is the app binary in Node mode; a debugger port stays closed.
-    assert.equal(config.electronFuses.runAsNode, true);
+    // Nothing runs the app binary as Node (the installed CLI is its own executable); no debugger.
+    assert.equal(config.electronFuses.runAsNode, false);
     assert.equal(config.electronFuses.enableNodeCliInspectArguments, false);
   });
 
@@ -142,29 +149,27 @@ describe('electron-builder.yml', () => {
       config.nsis.include,
       config.deb.afterInstall,
       config.deb.afterRemove,
-      'build/cli/tokentray',
-      'build/cli/tokentray.cmd',
+      'build/sea/build-sea.mjs',
     ];
     for (const file of files) assert.ok(existsSync(join(root, file as string)), String(file));
     const png = readFileSync(join(root, 'build/icon.png'));
     assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1024, 1024]);
   });
 
-  test('the wrappers start the CLI that package.json names, with the binary this config makes', () => {
-    const bin = (JSON.parse(read('package.json')) as { bin: Record<string, string> }).bin;
-    assert.equal(bin.tokentray, 'dist/main/cli/tokentray.mjs');
-    const sh = read('build/cli/tokentray');
-    const cmd = read('build/cli/tokentray.cmd');
-    assert.match(sh, /ELECTRON_RUN_AS_NODE=1 exec /);
-    assert.ok(sh.includes(`/app.asar.unpacked/${bin.tokentray}"`));
-    assert.ok(
-      sh.includes(`Darwin) app_binary=$resources/../MacOS/${config.productName as string} ;;`),
-    );
-    assert.ok(
-      sh.includes(`*) app_binary=$resources/../${config.linux.executableName as string} ;;`),
-    );
-    assert.match(cmd, /^set ELECTRON_RUN_AS_NODE=1\r$/m);
-    assert.ok(cmd.includes(`\\app.asar.unpacked\\${bin.tokentray.replaceAll('/', '\\')}"`));
-    assert.ok(cmd.includes(`\\${config.productName as string}.exe"`));
+  test('packaging builds the installed CLI first; `npx tokentray` stays the full CLI', () => {
+    const pkg = JSON.parse(read('package.json')) as {
+      bin: Record<string, string>;
+      scripts: Record<string, string>;
+    };
+    assert.equal(pkg.bin.tokentray, 'dist/main/cli/tokentray.mjs');
+    assert.equal(pkg.scripts['build:sea'], 'node build/sea/build-sea.mjs');
+    for (const script of ['dist', 'dist:e2e']) {
+      assert.match(
+        pkg.scripts[script] ?? '',
+        /npm run build && npm run build:sea && electron-builder/,
+      );
+    }
+    const release = read('.github/workflows/release.yml');
+    assert.ok(release.indexOf('npm run build:sea') < release.indexOf('npx electron-builder'));
   });
 });

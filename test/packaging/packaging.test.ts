@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -14,7 +14,7 @@ import { load } from 'js-yaml';
 
 // Packs the app with electron-builder's `dir` target (no installer, no signing) and looks inside:
 // what app.asar holds, what it must not, what is unpacked, which fuses are burnt in, and whether
-// the installed `tokentray` command runs. It needs a real Electron distribution; electron-builder
+// the installed `tokentray` (a single executable, test/packaging/sea-cli.test.ts) is in place. It needs a real Electron distribution; electron-builder
 // otherwise downloads one from GitHub. Where there is none, it prints one SKIPPED line.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -72,6 +72,8 @@ describe(
 
     before(async () => {
       assert.ok(existsSync(join(root, 'dist/main/app.mjs')), 'build first: npm run build');
+      // The installed CLI, as `npm run dist` builds it before packaging.
+      await run(process.execPath, [join(root, 'build/sea/build-sea.mjs')], { cwd: root });
       out = await mkdtemp(join(tmpdir(), 'tokentray-pack-'));
       // No rebuild: keytar is N-API, so the copy npm built loads in Electron too, and the test
       // leaves node_modules alone. No signing, no publishing.
@@ -119,13 +121,14 @@ describe(
       for (const path of [
         'package.json',
         'dist/main/app.mjs',
-        'dist/main/cli/tokentray.mjs',
         'dist/preload/preload.cjs',
         'dist/renderer/accounts/accounts.html',
         'dist/renderer/accounts/accounts.js',
         'dist/renderer/settings/settings.html',
         'main/electron/assets/tray-freshTemplate.png',
         'main/electron/assets/tray-attentionTemplate@2x.png',
+        'main/electron/assets/tray-fresh-on-dark@1.5x.png',
+        'main/electron/assets/tray-attention-on-light@2x.png',
         'node_modules/keytar/package.json',
       ]) {
         assert.ok(entries.has(path), path);
@@ -143,6 +146,8 @@ describe(
         /^esbuild\.config\./,
         /^electron-builder\.yml$/,
         /^dist\/main\/start-app\.mjs$/,
+        /^dist\/main\/cli\//,
+        /^dist\/sea\//,
         /^\.ci\//,
         /^build\//,
         /^node_modules\/(electron|electron-builder|typescript|eslint|esbuild)\//,
@@ -151,13 +156,17 @@ describe(
       assert.deepEqual(found, []);
     });
 
-    test('keytar and the CLI are unpacked; the wrappers are in resources/cli', () => {
+    test('keytar is unpacked; the installed CLI is one executable in resources/cli', () => {
       const unpacked = join(resources, 'app.asar.unpacked');
       assert.ok(existsSync(join(unpacked, 'node_modules/keytar/build/Release/keytar.node')));
-      assert.ok(existsSync(join(unpacked, 'dist/main/cli/tokentray.mjs')));
-      assert.ok(existsSync(join(resources, 'cli/tokentray.cmd')));
-      const wrapper = join(resources, 'cli/tokentray');
-      if (process.platform !== 'win32') assert.ok(statSync(wrapper).mode & 0o111, 'not executable');
+      assert.ok(!existsSync(join(unpacked, 'dist')), 'no CLI script to run with the app binary');
+      const cli = join(
+        resources,
+        'cli',
+        process.platform === 'win32' ? 'tokentray.exe' : 'tokentray',
+      );
+      if (process.platform !== 'win32') assert.ok(statSync(cli).mode & 0o111, 'not executable');
+      assert.deepEqual(readdirSync(join(resources, 'cli')), [basename(cli)]);
     });
 
     test('the fuses in the binary are the ones electron-builder.yml chose', async () => {
@@ -166,34 +175,23 @@ describe(
       // FuseState.ENABLE: the wire holds ASCII '1' for a fuse that is on.
       const on = (fuse: (typeof FuseV1Options)[keyof typeof FuseV1Options]): boolean =>
         wire[fuse] === 49;
-      assert.equal(on(FuseV1Options.RunAsNode), true);
+      assert.equal(on(FuseV1Options.RunAsNode), false);
       assert.equal(on(FuseV1Options.EnableNodeCliInspectArguments), false);
       assert.equal(on(FuseV1Options.EnableNodeOptionsEnvironmentVariable), false);
       assert.equal(on(FuseV1Options.OnlyLoadAppFromAsar), true);
     });
 
-    test('the installed tokentray command runs the bundled CLI with the app binary', async () => {
+    test('the installed tokentray runs on its own, without the app binary in Node mode', async () => {
       const home = await mkdtemp(join(tmpdir(), 'tokentray-home-'));
-      const wrapper = join(
+      const cli = join(
         resources,
         'cli',
-        process.platform === 'win32' ? 'tokentray.cmd' : 'tokentray',
+        process.platform === 'win32' ? 'tokentray.exe' : 'tokentray',
       );
-      const { stdout } = await run(wrapper, ['--help'], {
+      const { stdout } = await run(cli, ['--help'], {
         env: { ...process.env, TOKENTRAY_HOME: home },
-        shell: process.platform === 'win32',
       });
       assert.match(stdout, /^tokentray: fresh OAuth 2\.0 access tokens/);
-      // keytar, as packed, loads in the packaged Electron running as Node.
-      const keytar = join(resources, 'app.asar.unpacked/node_modules/keytar');
-      const loaded = await run(
-        appBinary,
-        ['-e', `require(${JSON.stringify(keytar)}); console.log('ok')`],
-        {
-          env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-        },
-      );
-      assert.equal(loaded.stdout.trim(), 'ok');
       await rm(home, { recursive: true, force: true });
     });
   },

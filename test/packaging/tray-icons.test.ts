@@ -3,9 +3,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
+import {
+  TRAY_ICON_SCALES,
+  trayIconFile,
+  type TrayIconLook,
+} from '../../main/node/desktop/tray-icons.js';
 
-// The tray's macOS template images: 16 px and @2x 32 px for each state, black plus alpha only,
-// since macOS draws a template's shape from its alpha alone and tints it for the menu bar.
+// The tray's icons, one set per platform (main/node/desktop/tray-icons.ts picks among them):
+// - macOS template images: 16 px and @2x 32 px, black plus alpha only, since macOS draws a
+//   template's shape from its alpha alone and tints it for the menu bar;
+// - Windows and Linux, which tint nothing: a white glyph for dark taskbars and panels and a black
+//   one for light ones, at 16 px and the 125 %, 150 % and 200 % scale factors.
 
 const assets = fileURLToPath(new URL('../../main/electron/assets/', import.meta.url));
 const STATES = ['fresh', 'refreshing', 'attention'] as const;
@@ -42,30 +50,38 @@ function decodeRgba(file: string): { width: number; height: number; pixels: Uint
   return { width, height, pixels };
 }
 
-for (const state of STATES) {
-  test(`tray icon "${state}": a 16 px and a 32 px template image, black and alpha only`, () => {
-    for (const [suffix, size] of [
-      ['', 16],
-      ['@2x', 32],
-    ] as const) {
-      const file = `${assets}tray-${state}Template${suffix}.png`;
-      assert.ok(existsSync(file), file);
-      const { width, height, pixels } = decodeRgba(file);
-      assert.deepEqual([width, height], [size, size]);
-      let opaque = 0;
-      for (let i = 0; i < pixels.length; i += 4) {
-        if (pixels[i + 3] === 0) continue;
-        assert.deepEqual([...pixels.subarray(i, i + 3)], [0, 0, 0], `${file}: a coloured pixel`);
-        if (pixels[i + 3] === 255) opaque++;
+const GLYPH: Record<TrayIconLook, [number, number, number]> = {
+  template: [0, 0, 0],
+  'on-light': [0, 0, 0],
+  'on-dark': [255, 255, 255],
+};
+
+for (const look of ['template', 'on-dark', 'on-light'] as const) {
+  for (const state of STATES) {
+    const [r, g, b] = GLYPH[look];
+    test(`tray icon "${state}", ${look}: every scale, glyph rgb(${r}, ${g}, ${b}) and alpha only`, () => {
+      for (const { suffix, px } of TRAY_ICON_SCALES[look]) {
+        const file = `${assets}${trayIconFile(state, look).replace('.png', `${suffix}.png`)}`;
+        assert.ok(existsSync(file), file);
+        const { width, height, pixels } = decodeRgba(file);
+        assert.deepEqual([width, height], [px, px], file);
+        let opaque = 0;
+        for (let i = 0; i < pixels.length; i += 4) {
+          if (pixels[i + 3] === 0) continue;
+          assert.deepEqual([...pixels.subarray(i, i + 3)], GLYPH[look], `${file}: a stray colour`);
+          if (pixels[i + 3] === 255) opaque++;
+        }
+        assert.ok(opaque > px * 2, `${file}: almost empty`);
       }
-      assert.ok(opaque > size * 2, `${file}: almost empty`);
-    }
+    });
+  }
+
+  test(`${look}: the three states look different`, () => {
+    const looks = STATES.map((s) =>
+      Buffer.from(
+        decodeRgba(`${assets}${trayIconFile(s, look).replace('.png', '@2x.png')}`).pixels,
+      ).toString('base64'),
+    );
+    assert.equal(new Set(looks).size, STATES.length);
   });
 }
-
-test('the three states look different', () => {
-  const looks = STATES.map((s) =>
-    Buffer.from(decodeRgba(`${assets}tray-${s}Template@2x.png`).pixels).toString('base64'),
-  );
-  assert.equal(new Set(looks).size, STATES.length);
-});

@@ -1,6 +1,8 @@
+import { engineParts } from '../../main/node/engine/token-engine.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { storeAccessTokenElsewhere } from '../support/engine-fixture.js';
 import { DesktopFixture } from './desktop-fixture.js';
 import {
   assertNoSecretReached,
@@ -56,7 +58,8 @@ describe('accounts window', () => {
     const { page } = await desktop.open('accounts');
     const countdown = row(page, 'Work').locator('time');
     await countdown.waitFor();
-    const expiresAt = (await desktop.engine.vault.getAccessToken('work'))?.expiresAt ?? 0;
+    const expiresAt =
+      (await engineParts(desktop.engine).vault.getAccessToken('work'))?.expiresAt ?? 0;
     const first = secondsShown(await countdown.innerText());
     assert.ok(Math.abs(first - (expiresAt - Date.now()) / 1000) <= 2, `shows ${first} s left`);
     await page.waitForTimeout(3_000);
@@ -76,13 +79,13 @@ describe('accounts window', () => {
   });
 
   test('beyond an hour the time left reads h:mm', async () => {
-    const record = await desktop.engine.vault.getAccessToken('staging');
+    const record = await engineParts(desktop.engine).vault.getAccessToken('staging');
     assert.ok(record);
     const expiresAt = Date.now() + (2 * 3600 + 5 * 60 + 30) * 1000;
-    await desktop.engine.vault.setAccessToken('staging', { ...record, expiresAt });
+    await storeAccessTokenElsewhere(desktop.engine, 'staging', { ...record, expiresAt });
     const { page } = await desktop.open('accounts');
     await row(page, 'Staging').getByText('Expires in 2:05 h').waitFor();
-    await desktop.engine.vault.setAccessToken('staging', record);
+    await storeAccessTokenElsewhere(desktop.engine, 'staging', record);
   });
 
   test('Copy token puts the engine’s token on the clipboard; the page never sees it', async () => {
@@ -90,7 +93,7 @@ describe('accounts window', () => {
     const { page } = window;
     await page.getByRole('button', { name: 'Copy token for Work' }).click();
     await page.getByRole('status').getByText('Copied the access token for Work.').waitFor();
-    const stored = await desktop.engine.vault.getAccessToken('work');
+    const stored = await engineParts(desktop.engine).vault.getAccessToken('work');
     assert.equal(desktop.clipboard.last, stored?.accessToken);
     await assertNoSecretReached(window, [
       ...(await desktop.secrets()),
@@ -100,13 +103,13 @@ describe('accounts window', () => {
 
   test('Refresh now gets a new token, and the countdown starts again', async () => {
     const { page } = await desktop.open('accounts');
-    const before = await desktop.engine.vault.getAccessToken('staging');
+    const before = await engineParts(desktop.engine).vault.getAccessToken('staging');
     await page.waitForTimeout(1_100);
     desktop.provider.resetCounts();
     await page.getByRole('button', { name: 'Refresh now: Staging' }).click();
     await page.getByRole('status').getByText('Refreshed Staging.').waitFor();
     assert.equal(desktop.provider.counts().success, 1);
-    const after = await desktop.engine.vault.getAccessToken('staging');
+    const after = await engineParts(desktop.engine).vault.getAccessToken('staging');
     assert.notEqual(after?.accessToken, before?.accessToken);
     assert.ok(
       Math.abs(secondsShown(await row(page, 'Staging').locator('time').innerText()) - 120) <= 2,
@@ -127,7 +130,7 @@ describe('accounts window', () => {
   test('a grant revoked at the provider shows "Sign in again", and signing in brings it back', async () => {
     const window = await desktop.open('accounts');
     const { page } = window;
-    const refreshToken = await desktop.engine.vault.get('work', 'refresh_token');
+    const refreshToken = await engineParts(desktop.engine).vault.get('work', 'refresh_token');
     assert.ok(refreshToken);
     await desktop.provider.revokeGrantOf(refreshToken);
 
@@ -172,7 +175,7 @@ describe('accounts window', () => {
     await waitUntil(() => desktop.clipboard.copied.length === copied + 1);
     await page.keyboard.press('Space');
     await waitUntil(() => desktop.clipboard.copied.length === copied + 2);
-    const stored = await desktop.engine.vault.getAccessToken('staging');
+    const stored = await engineParts(desktop.engine).vault.getAccessToken('staging');
     assert.equal(desktop.clipboard.last, stored?.accessToken);
   });
 });

@@ -1,3 +1,4 @@
+import { engineParts } from '../../main/node/engine/token-engine.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -16,7 +17,7 @@ describe('settings window: adding accounts', () => {
   });
   after(() => desktop.close());
 
-  const stored = (name: string) => desktop.engine.settings.account(name);
+  const stored = (name: string) => engineParts(desktop.engine).settings.account(name);
   const field = (page: Page, name: string) => page.getByLabel(name, { exact: true });
   const form = (page: Page) => page.getByRole('region', { name: 'Add an account' });
   const added = (page: Page, label: string) =>
@@ -90,7 +91,7 @@ describe('settings window: adding accounts', () => {
     await added(page, 'Pasted by keyboard');
     assert.ok(await focusedIsRow(page, 'Pasted by keyboard'), 'focus moves to the new account');
     assert.equal(stored('pasted')?.tokenEndpoint, desktop.provider.tokenEndpoint);
-    assert.ok(await desktop.engine.vault.get('pasted', 'refresh_token'));
+    assert.ok(await engineParts(desktop.engine).vault.get('pasted', 'refresh_token'));
     assert.equal(await field(page, 'Client secret (optional)').inputValue(), '');
     assert.equal(await field(page, 'Refresh token').inputValue(), '');
     await assertNoSecretReached(window, [refreshToken, clientSecret, ...(await desktop.secrets())]);

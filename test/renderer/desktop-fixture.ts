@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addAccount } from '../../main/node/engine/account-registry.js';
-import type { TokenEngine } from '../../main/node/engine/token-engine.js';
+import { addAccount } from '../../main/node/sign-in/add-pasted-account.js';
+import { engineParts, type TokenEngine } from '../../main/node/engine/token-engine.js';
 import {
   createDesktopService,
   type DesktopService,
 } from '../../main/node/desktop/desktop-service.js';
 import type { OptionsView } from '../../main/common/ipc-contract.js';
-import { loadKeytar } from '../../main/node/keychain/keychain-backend.js';
+import { loadKeytar, type KeychainBackend } from '../../main/node/keychain/keychain-backend.js';
 import { openEngine } from '../support/engine-fixture.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 import { FakeClipboard } from './fake-clipboard.js';
@@ -44,6 +44,7 @@ export class DesktopFixture {
     this.userBrowser = new UserBrowser(transport.browser);
     this.service = createDesktopService({
       engine,
+      settings: engineParts(engine).settings,
       copyToken: this.clipboard.copyToken,
       openUrl: this.userBrowser.openUrl,
       openSettings: () => this.settingsOpened.push(Date.now()),
@@ -51,14 +52,29 @@ export class DesktopFixture {
     });
   }
 
-  static async start(options: { accessTokenTtlSeconds?: number } = {}): Promise<DesktopFixture> {
+  static async start(
+    options: {
+      accessTokenTtlSeconds?: number;
+      /** The keychain under the engine (fault injection around the real one, say). */
+      backend?: () => Promise<KeychainBackend>;
+    } = {},
+  ): Promise<DesktopFixture> {
     const [provider, dataDir, transport] = await Promise.all([
-      startLocalProvider(options),
+      startLocalProvider(
+        options.accessTokenTtlSeconds === undefined
+          ? {}
+          : { accessTokenTtlSeconds: options.accessTokenTtlSeconds },
+      ),
       mkdtemp(join(tmpdir(), 'tokentray-renderer-')),
       RendererTransport.start(),
     ]);
     const service = `TokenTray-test-renderer-${randomBytes(4).toString('hex')}`;
-    return new DesktopFixture(provider, openEngine(dataDir, service), transport, dataDir);
+    const engine = openEngine(
+      dataDir,
+      service,
+      options.backend === undefined ? {} : { backend: options.backend },
+    );
+    return new DesktopFixture(provider, engine, transport, dataDir);
   }
 
   async open(name: WindowName, options?: OpenOptions): Promise<RendererWindow> {
@@ -90,7 +106,7 @@ export class DesktopFixture {
   /** Every secret the keychain holds for this test's service, for leak checks. */
   async secrets(): Promise<string[]> {
     const keytar = await loadKeytar();
-    const entries = await keytar.findCredentials(this.engine.vault.service);
+    const entries = await keytar.findCredentials(engineParts(this.engine).vault.service);
     const values = entries.map((e) => e.password);
     // The cached access token is stored as JSON: its token is the secret, not the wrapper.
     for (const value of values) {
@@ -109,8 +125,10 @@ export class DesktopFixture {
     this.service.dispose();
     await this.transport.close();
     await this.provider.close();
-    for (const account of this.engine.settings.accounts()) {
-      await this.engine.vault.deleteAccount(account.name).catch(() => undefined);
+    for (const account of engineParts(this.engine).settings.accounts()) {
+      await engineParts(this.engine)
+        .vault.deleteAccount(account.name)
+        .catch(() => undefined);
     }
     await rm(this.dataDir, { recursive: true, force: true });
   }

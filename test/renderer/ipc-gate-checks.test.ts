@@ -1,3 +1,4 @@
+import { engineParts } from '../../main/node/engine/token-engine.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { IpcResult } from '../../main/common/ipc-contract.js';
@@ -34,8 +35,8 @@ describe('the desktop service as a page reaches it', () => {
       if (!result.ok) assert.equal(result.error.code, 'invalid_input');
     }
     assert.deepEqual(desktop.clipboard.copied, []);
-    assert.ok(desktop.engine.settings.account('work'), 'nothing was removed');
-    assert.equal(desktop.engine.settings.options().clipboardClearSeconds, 60);
+    assert.ok(engineParts(desktop.engine).settings.account('work'), 'nothing was removed');
+    assert.equal(engineParts(desktop.engine).settings.options().clipboardClearSeconds, 60);
   });
 
   test('a page can only ask to open a sign-in’s own URL, never one of its choosing', async () => {

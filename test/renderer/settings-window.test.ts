@@ -1,3 +1,4 @@
+import { engineParts } from '../../main/node/engine/token-engine.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -19,7 +20,7 @@ describe('settings window: accounts and options', () => {
   after(() => desktop.close());
 
   const accountsList = (page: Page) => page.getByRole('list', { name: 'Accounts' });
-  const stored = () => desktop.engine.settings.read();
+  const stored = () => engineParts(desktop.engine).settings.read();
 
   test('options show what is stored, and each change is saved at once', async () => {
     const { page } = await desktop.open('settings');
@@ -103,7 +104,7 @@ describe('settings window: accounts and options', () => {
   test('removes an account after confirmation, revoking it at the provider', async () => {
     const window = await desktop.open('settings');
     const { page } = window;
-    const refreshToken = await desktop.engine.vault.get('staging', 'refresh_token');
+    const refreshToken = await engineParts(desktop.engine).vault.get('staging', 'refresh_token');
     assert.ok(refreshToken && (await isActive(desktop.provider, refreshToken)));
     const secrets = await desktop.secrets();
 
@@ -129,7 +130,10 @@ describe('settings window: accounts and options', () => {
       .getByText('Removed Staging API, and revoked it at the provider.')
       .waitFor();
     assert.equal(stored().accounts.staging, undefined);
-    assert.equal(await desktop.engine.vault.get('staging', 'refresh_token'), undefined);
+    assert.equal(
+      await engineParts(desktop.engine).vault.get('staging', 'refresh_token'),
+      undefined,
+    );
     assert.equal(await isActive(desktop.provider, refreshToken), false, 'revoked at the server');
     assert.ok(
       await page
@@ -142,7 +146,7 @@ describe('settings window: accounts and options', () => {
 
   test('removes without revoking when the box is cleared', async () => {
     await desktop.addPasted('keep-grant', { label: 'Keep grant', viaIssuer: true });
-    const refreshToken = await desktop.engine.vault.get('keep-grant', 'refresh_token');
+    const refreshToken = await engineParts(desktop.engine).vault.get('keep-grant', 'refresh_token');
     assert.ok(refreshToken);
     const { page } = await desktop.open('settings');
     await page.getByRole('button', { name: 'Remove Keep grant' }).click();
@@ -159,7 +163,7 @@ describe('settings window: accounts and options', () => {
   test('warns when revocation failed, and removes the account all the same', async () => {
     await desktop.addPasted('unreachable', { label: 'Unreachable', viaIssuer: true });
     // A revocation endpoint nothing listens on: the provider cannot be told.
-    await desktop.engine.settings.patchAccount('unreachable', (account) => {
+    await engineParts(desktop.engine).settings.patchAccount('unreachable', (account) => {
       account.revocationEndpoint = 'http://127.0.0.1:9/revoke';
     });
     const { page } = await desktop.open('settings');

@@ -1,7 +1,9 @@
+import { engineParts } from '../../main/node/engine/token-engine.js';
 // Saves docs/screenshots/{accounts,settings}-{light,dark}.png: both windows, as built, showing
 // real accounts on the local provider. Run inside the private keychain, after `npm run build`:
 //   test/support/with-private-keyring.sh node --import tsx test/renderer/take-screenshots.ts
 import { mkdir } from 'node:fs/promises';
+import { storeAccessTokenElsewhere } from '../support/engine-fixture.js';
 import { DesktopFixture } from './desktop-fixture.js';
 
 const out = new URL('../../docs/screenshots/', import.meta.url);
@@ -13,14 +15,14 @@ try {
   await desktop.addPasted('staging', { label: 'Staging', client: 'googleLike' });
   await desktop.addPasted('ci-bot', { label: 'CI deploy bot' });
   // One account whose grant was revoked at the provider: the row offers signing in again.
-  const refreshToken = await desktop.engine.vault.get('ci-bot', 'refresh_token');
+  const refreshToken = await engineParts(desktop.engine).vault.get('ci-bot', 'refresh_token');
   if (refreshToken === undefined) throw new Error('no refresh token for ci-bot');
   await desktop.provider.revokeGrantOf(refreshToken);
   await desktop.engine.refresh('ci-bot').catch(() => undefined);
   // A shorter-lived token, so the countdowns show both formats.
-  const staging = await desktop.engine.vault.getAccessToken('staging');
+  const staging = await engineParts(desktop.engine).vault.getAccessToken('staging');
   if (staging !== undefined) {
-    await desktop.engine.vault.setAccessToken('staging', {
+    await storeAccessTokenElsewhere(desktop.engine, 'staging', {
       ...staging,
       expiresAt: Date.now() + 4 * 60_000 + 32_000,
     });

@@ -1,11 +1,17 @@
 import Conf from 'conf';
-import { addAccount } from '../../main/node/engine/account-registry.js';
-import { TokenEngine, type TokenEngineDeps } from '../../main/node/engine/token-engine.js';
+import type { AccessTokenRecord } from '../../main/common/account.js';
+import { addAccount } from '../../main/node/sign-in/add-pasted-account.js';
+import {
+  TokenEngine,
+  type TokenEngineDeps,
+  engineParts,
+} from '../../main/node/engine/token-engine.js';
 import { loadKeytar, type KeychainBackend } from '../../main/node/keychain/keychain-backend.js';
 import { SecretVault } from '../../main/node/keychain/secret-vault.js';
 import { TokenClient } from '../../main/node/oauth/token-client.js';
 import type { SettingsData } from '../../main/node/settings/settings-schema.js';
 import { SettingsStore } from '../../main/node/settings/settings-store.js';
+import { TokenLedger } from '../../main/node/settings/token-ledger.js';
 import type { LocalProvider } from './local-provider.js';
 
 /** An engine as the CLI builds it (conf, keytar, undici), on a data folder and keychain service of the test's. */
@@ -73,4 +79,20 @@ export async function addRotatingAccount(
       options.mintScope === undefined ? {} : { scope: options.mintScope },
     ),
   });
+}
+
+/**
+ * Stores an access token the way another process's refresh does: in the keychain, then in the
+ * token ledger. An engine that remembers the old token notices only the ledger moving; it reads
+ * no secret for a status.
+ */
+export async function storeAccessTokenElsewhere(
+  engine: TokenEngine,
+  name: string,
+  record: AccessTokenRecord,
+): Promise<void> {
+  const { createdAt } = engineParts(engine).settings.requireAccount(name);
+  await engineParts(engine).vault.setAccessToken(name, record);
+  const ledger = new TokenLedger(engineParts(engine).settings.dataDir);
+  ledger.settle(name, createdAt, ledger.advance(name, createdAt), record);
 }

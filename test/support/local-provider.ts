@@ -57,6 +57,12 @@ export interface LocalProvider {
   resetCounts(): void;
   /** When each device_code grant request (poll) arrived, epoch ms, and what it was answered. */
   devicePolls(): { at: number; answer: string }[];
+  /**
+   * Loses the answers of the next `count` token requests on the way back, by closing the
+   * connection: `after` oidc-provider processed the request (a refresh token it rotated is spent,
+   * and its successor is in the lost answer), or `before` it saw the request at all.
+   */
+  loseTokenAnswers(count: number, when: 'before' | 'after'): void;
   /** Revokes the whole grant behind a refresh token server-side, as when the user revokes access at the provider. */
   revokeGrantOf(refreshToken: string): Promise<void>;
   close(): Promise<void>;
@@ -91,6 +97,7 @@ interface KoaContext {
   status: number;
   body: unknown;
   oidc?: { params?: Record<string, unknown> };
+  req: IncomingMessage;
 }
 
 interface GrantInstance {
@@ -385,9 +392,21 @@ export async function startLocalProvider(opts: LocalProviderOptions = {}): Promi
   let slowDowns = opts.slowDownPolls ?? 0;
   const tokenPath = new URL(provider.urlFor('token')).pathname;
   const devicePath = new URL(provider.urlFor('device_authorization')).pathname;
+  const lose = { before: 0, after: 0 };
   // Runs around oidc-provider's own handling: it sees the real answer and only adjusts it.
   provider.use(async (ctx, next) => {
+    const isToken = ctx.method === 'POST' && ctx.path === tokenPath;
+    if (isToken && lose.before > 0) {
+      lose.before -= 1;
+      ctx.req.socket.destroy();
+      return;
+    }
     await next();
+    if (isToken && lose.after > 0) {
+      lose.after -= 1;
+      ctx.req.socket.destroy();
+      return;
+    }
     if (ctx.method !== 'POST') return;
     const body = ctx.body as Record<string, unknown> | undefined;
     if (ctx.path === devicePath && opts.deviceIntervalSeconds !== undefined && body?.device_code)
@@ -438,6 +457,10 @@ export async function startLocalProvider(opts: LocalProviderOptions = {}): Promi
     counts: () => ({ success, error, total: success + error }),
 
     devicePolls: () => [...polls],
+
+    loseTokenAnswers(count, when) {
+      lose[when] = count;
+    },
 
     resetCounts() {
       success = 0;

@@ -7,10 +7,11 @@ import {
   type ProviderId,
   type SignInMethod,
 } from '../../common/account.js';
+import { clientSecretRule } from '../../common/add-account-rules.js';
 import { TokenTrayError } from '../../common/errors.js';
 import type { AddAccountRequest } from '../../common/ipc-contract.js';
 import { checkRequestShape } from '../../node/sign-in/account-draft.js';
-import { PROVIDER_PRESETS } from '../../node/sign-in/provider-presets.js';
+import { PROVIDER_PRESETS } from '../../common/provider-presets.js';
 import { startSignIn } from '../../node/sign-in/sign-in-session.js';
 import { openCliEngine } from '../cli-context.js';
 import { readSecret } from '../secret-input.js';
@@ -85,12 +86,10 @@ export async function addCommand(args: string[]): Promise<void> {
   // Mistakes in the options first, before anyone is asked for a secret.
   checkRequestShape(base);
 
-  const needsSecret =
-    authMethod !== undefined ||
-    preset.clientSecret === 'required' ||
-    method === 'client-credentials';
+  const secretRule = clientSecretRule(preset, method, authMethod as ClientAuthMethod | undefined);
+  const needsSecret = secretRule.need === 'required';
   const clientSecret =
-    authMethod === 'none' || preset.clientSecret === 'none'
+    secretRule.need === 'none'
       ? undefined
       : await readSecret(
           'TOKENTRAY_CLIENT_SECRET',
@@ -109,7 +108,7 @@ export async function addCommand(args: string[]): Promise<void> {
   });
   const token = await engine.getToken(account.name, { minTtl: 0 });
   process.stderr.write(
-    `Added "${account.name}"${account.who === undefined ? '' : ` (${account.who})`}. Its access token is valid for ${describeLifetime(token.expiresAt - engine.clock.now())}.\n`,
+    `Added "${account.name}"${account.who === undefined ? '' : ` (${account.who})`}. Its access token is valid for ${describeLifetime(token.expiresAt - engine.now())}.\n`,
   );
 }
 

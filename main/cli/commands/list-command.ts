@@ -26,7 +26,7 @@ export async function listCommand(args: string[]): Promise<void> {
     );
     return;
   }
-  process.stdout.write(table(reports, engine.clock.now()));
+  process.stdout.write(table(reports, engine.now()));
 }
 
 const HEADINGS = ['NAME', 'LABEL', 'STATUS', 'EXPIRES IN'];

@@ -1,3 +1,4 @@
+import { redact } from '../../common/redact.js';
 import { tokenFromApp } from '../cached-token.js';
 import { openCliEngine } from '../cli-context.js';
 import { parseTokenArgs } from '../token-args.js';
@@ -9,9 +10,16 @@ import { formatToken } from '../token-output.js';
  */
 export async function tokenCommand(args: string[]): Promise<void> {
   const parsed = parseTokenArgs(args);
+  const warn = (message: string) =>
+    process.stderr.write(`tokentray: warning: ${redact(message)}\n`);
   const answer = await tokenFromApp(parsed);
   if (answer?.ok === false) throw answer.error;
+  if (answer?.warning !== undefined) warn(answer.warning);
   const record =
-    answer?.value ?? (await openCliEngine().getToken(parsed.name, { minTtl: parsed.minTtl }));
+    answer?.value ??
+    (await openCliEngine().getToken(parsed.name, {
+      ...(parsed.minTtl === undefined ? {} : { minTtl: parsed.minTtl }),
+      onWarning: warn,
+    }));
   process.stdout.write(formatToken(record, parsed.format));
 }

@@ -1,4 +1,5 @@
-import { lstat } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 
@@ -11,7 +12,13 @@ import { isAbsolute, join, resolve } from 'node:path';
  * - When that path is too long for a socket address (sun_path holds 104 bytes on macOS and 108 on
  *   Linux, and Node silently truncates longer paths), a folder named from a hash of the user id and
  *   the data folder in `XDG_RUNTIME_DIR` (already per user) or else in the temporary folder.
- * - Windows: a named pipe whose name hashes the user name and the data folder.
+ * - Windows: a named pipe, in one namespace for every user of the machine. Its name carries a
+ *   random value kept in the data folder (under %APPDATA%, which only this user can read), so
+ *   another user (on a Remote Desktop server, say) cannot guess it and create the pipe first to
+ *   answer this user's `tokentray token`. Node's pipe server gets Windows' default security
+ *   descriptor: full control for this user, SYSTEM and administrators; others may read at most,
+ *   and a client must open the pipe for writing to send a request. libuv offers no way to set
+ *   PIPE_REJECT_REMOTE_CLIENTS; a remote client would need the same secret name.
  */
 export type BrokerAddress =
   { kind: 'unix'; dir: string; path: string } | { kind: 'pipe'; path: string };
@@ -28,7 +35,8 @@ export async function brokerAddress(
   if (platform === 'win32') {
     // Windows paths are case-insensitive: C:\Users\A and c:\users\a are one folder, and one pipe.
     const hash = await shortHash(`${windowsUser(env)}\0${dataDir.toLowerCase()}`);
-    return { kind: 'pipe', path: `\\\\.\\pipe\\tokentray-${hash}` };
+    const secret = await pipeSecret(join(dataDir, 'broker'));
+    return { kind: 'pipe', path: `\\\\.\\pipe\\tokentray-${hash}-${secret}` };
   }
   const dir = join(dataDir, 'broker');
   const path = join(dir, 'broker.sock');
@@ -45,14 +53,43 @@ export async function brokerAddress(
 /**
  * True when `dir` is a real folder (not a symlink), owned by this user and closed to everyone else.
  * The client checks before connecting, so a folder another user planted in a shared temporary
- * folder is never trusted to hand out tokens.
+ * folder is never trusted to hand out tokens. Synchronous on purpose: on the CLI's fast path an
+ * asynchronous stat would start libuv's thread pool for this one call, which costs more than it.
  */
-export async function isPrivateDir(dir: string): Promise<boolean> {
+export function isPrivateDir(dir: string): boolean {
   try {
-    const st = await lstat(dir);
+    const st = lstatSync(dir);
     return st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o077) === 0;
   } catch {
     return false;
+  }
+}
+
+/** The file in the data folder that holds the random part of the pipe's name. */
+export const PIPE_SECRET_FILE = 'pipe-name';
+
+/**
+ * The random part of the pipe name: read from `dir`, or made there by whichever of the app and
+ * the CLI comes first (an exclusive create, so two first-comers agree on one value). 128 bits:
+ * what guessing it is up against.
+ */
+async function pipeSecret(dir: string): Promise<string> {
+  const file = join(dir, PIPE_SECRET_FILE);
+  const valid = (text: string): string | undefined =>
+    /^[0-9a-f]{32}$/.test(text.trim()) ? text.trim() : undefined;
+  const existing = await readFile(file, 'utf8').then(valid, () => undefined);
+  if (existing !== undefined) return existing;
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const fresh = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(16))).toString('hex');
+  try {
+    await writeFile(file, `${fresh}\n`, { flag: 'wx', mode: 0o600 });
+    return fresh;
+  } catch {
+    // The other side made it meanwhile (or the file is damaged: then replace it).
+    const theirs = await readFile(file, 'utf8').then(valid, () => undefined);
+    if (theirs !== undefined) return theirs;
+    await writeFile(file, `${fresh}\n`, { mode: 0o600 });
+    return fresh;
   }
 }
 

@@ -23,17 +23,20 @@ const ANSWER_TIMEOUT_MS = 120_000;
  * running, a stale socket, another version, a broken answer): the caller then does the work itself,
  * under the file lock, which is always safe.
  */
-export type BrokerAnswer<T> = { ok: true; value: T } | { ok: false; error: TokenTrayError };
+export type BrokerAnswer<T> =
+  { ok: true; value: T; warning?: string } | { ok: false; error: TokenTrayError };
 
 export async function askBrokerForToken(
   dataDir: string,
-  query: { name: string; minTtl: number; service: string },
+  query: { name: string; minTtl?: number; service: string },
 ): Promise<BrokerAnswer<AccessTokenRecord> | undefined> {
   const response = await askBroker(dataDir, {
     v: BROKER_PROTOCOL_VERSION,
     id: 1,
     op: 'token',
-    ...query,
+    name: query.name,
+    service: query.service,
+    ...(query.minTtl === undefined ? {} : { minTtl: query.minTtl }),
   });
   return settle(response, (r) => {
     if (!isAccessTokenRecord(r.record)) return undefined;
@@ -68,7 +71,7 @@ export async function askBroker(
 ): Promise<Record<string, unknown> | undefined> {
   try {
     const address = await brokerAddress(dataDir);
-    if (address.kind === 'unix' && !(await isPrivateDir(address.dir))) return undefined;
+    if (address.kind === 'unix' && !isPrivateDir(address.dir)) return undefined;
     return await new Promise((resolve) => {
       const socket = createConnection(address.path);
       const lines = new LineSplitter();
@@ -114,7 +117,11 @@ function settle<T>(
   if (response === undefined) return undefined;
   if (response.ok === true) {
     const v = value(response);
-    return v === undefined ? undefined : { ok: true, value: v };
+    if (v === undefined) return undefined;
+    const { warning } = response;
+    return typeof warning === 'string' && warning.length <= 2000
+      ? { ok: true, value: v, warning }
+      : { ok: true, value: v };
   }
   // A declined request, or the broker itself failing ('internal'): do the work here instead.
   const e = response.error;

@@ -22,7 +22,8 @@ export interface BrokerHello {
  * keychain declines, so TOKENTRAY_KEYCHAIN_SERVICE means the same with or without the app.
  */
 export type BrokerRequest =
-  | { v: number; id: number; op: 'token'; name: string; minTtl: number; service: string }
+  /** No minTtl: the default rule of main/common/token-need.ts, the same as in the CLI. */
+  | { v: number; id: number; op: 'token'; name: string; minTtl?: number; service: string }
   | { v: number; id: number; op: 'refresh'; name: string; service: string };
 
 /** A TokenTrayError as it crosses the socket: the same code, so the CLI exits the same way. */
@@ -40,7 +41,8 @@ export type DeclineReason =
 
 /** A `refresh` answer carries no token: the secret crosses only when it was asked for. */
 export type BrokerResponse =
-  | { id: number; ok: true; record: AccessTokenRecord }
+  /** `warning`: the token is still valid, but a refresh it needed failed for a passing reason. */
+  | { id: number; ok: true; record: AccessTokenRecord; warning?: string }
   | { id: number; ok: true; expiresAt: number }
   | { id: number; ok: false; error: WireError }
   | { id: number | null; ok: false; declined: DeclineReason };
@@ -97,6 +99,7 @@ export function parseRequest(
     return { id, declined: 'bad_request' };
   const base = { v: r.v, id, name: r.name, service: r.service };
   if (r.op === 'refresh') return { request: { ...base, op: 'refresh' } };
+  if (r.op === 'token' && r.minTtl === undefined) return { request: { ...base, op: 'token' } };
   if (
     r.op === 'token' &&
     typeof r.minTtl === 'number' &&

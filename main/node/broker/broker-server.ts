@@ -38,13 +38,12 @@ export async function startBroker(engine: TokenEngine, dataDir: string): Promise
   if (address.kind === 'unix') await preparePrivateDir(address.dir);
   const sockets = new Set<Socket>();
   let closing = false;
-  const forced = new ForcedRefreshLimit(engine.clock);
-  const replaced = new AccountReplacement(engine, forced);
+  const forced = new ForcedRefreshLimit({ now: () => engine.now() });
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     serve(socket, (request) =>
-      closing ? declined(request.id, 'closing') : answer(engine, replaced, forced, request),
+      closing ? declined(request.id, 'closing') : answer(engine, forced, request),
     );
   });
   server.maxConnections = MAX_CONNECTIONS;
@@ -131,19 +130,31 @@ function serve(socket: Socket, handle: (request: BrokerRequest) => Promise<Broke
   });
 }
 
+/**
+ * One answer, from the engine's memory when it can. An account removed and added again under the
+ * same name (by the CLI while the app runs) is another grant: the engine keys what it remembers by
+ * the account's creation time, so nothing of the old grant answers for the new one (and forced
+ * refreshes share a result only within one grant, see ./forced-refresh-limit.ts).
+ */
 async function answer(
   engine: TokenEngine,
-  replaced: AccountReplacement,
   forced: ForcedRefreshLimit,
   request: BrokerRequest,
 ): Promise<BrokerResponse> {
   const { id, name } = request;
-  if (request.service !== engine.vault.service) return declined(id, 'other_keychain');
+  if (request.service !== engine.keychainService) return declined(id, 'other_keychain');
   try {
-    replaced.check(name);
-    if (request.op === 'token')
-      return { id, ok: true, record: await engine.getToken(name, { minTtl: request.minTtl }) };
-    const record = await forced.run(name, () => engine.refresh(name));
+    if (request.op === 'token') {
+      let warning: string | undefined;
+      const record = await engine.getToken(name, {
+        ...(request.minTtl === undefined ? {} : { minTtl: request.minTtl }),
+        onWarning: (message) => (warning = redact(message)),
+      });
+      return { id, ok: true, record, ...(warning === undefined ? {} : { warning }) };
+    }
+    // Keyed by the account's creation time too: a new grant under the name shares nothing.
+    const createdAt = engine.accounts().find((a) => a.name === name)?.createdAt ?? '';
+    const record = await forced.run(`${name}\n${createdAt}`, () => engine.refresh(name));
     return { id, ok: true, expiresAt: record.expiresAt };
   } catch (err) {
     return { id, ok: false, error: toWire(asTokenTrayError(err)) };
@@ -163,35 +174,6 @@ function toWire(error: TokenTrayError): WireError {
     ...(error.oauthError === undefined ? {} : { oauthError: error.oauthError }),
     ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
   };
-}
-
-/**
- * The app's engine outlives the CLI's `remove` and `add`. An account removed and added again under
- * the same name is another grant: what the engine remembers of the old one (its cached token) must
- * not answer for it. Each account's creation time is known from the broker's start, and a change
- * makes the engine forget the old grant before it answers.
- */
-class AccountReplacement {
-  private readonly createdAt = new Map<string, string>();
-
-  constructor(
-    private readonly engine: TokenEngine,
-    private readonly forced: ForcedRefreshLimit,
-  ) {
-    for (const account of engine.settings.accounts())
-      this.createdAt.set(account.name, account.createdAt);
-  }
-
-  check(name: string): void {
-    const now = this.engine.settings.account(name)?.createdAt;
-    if (now === undefined) return; // the engine reports the missing account; keep what we knew
-    const before = this.createdAt.get(name);
-    if (before !== undefined && before !== now) {
-      this.engine.forget(name);
-      this.forced.forget(name);
-    }
-    this.createdAt.set(name, now);
-  }
 }
 
 /**

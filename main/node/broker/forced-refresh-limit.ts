@@ -18,22 +18,18 @@ export class ForcedRefreshLimit {
   >();
 
   constructor(
-    private readonly clock: Clock,
+    private readonly clock: Pick<Clock, 'now'>,
     private readonly windowMs: number = FORCED_REFRESH_WINDOW_MS,
   ) {}
 
-  run(name: string, refresh: () => Promise<AccessTokenRecord>): Promise<AccessTokenRecord> {
+  /** `key` names one grant: the account's name and creation time. */
+  run(key: string, refresh: () => Promise<AccessTokenRecord>): Promise<AccessTokenRecord> {
     const now = this.clock.now();
-    const last = this.last.get(name);
+    const last = this.last.get(key);
     if (last !== undefined && now - last.startedAt < this.windowMs) return last.result;
     const result = refresh();
     result.catch(() => undefined); // each caller handles it; none may go unhandled
-    this.last.set(name, { startedAt: now, result });
+    this.last.set(key, { startedAt: now, result });
     return result;
-  }
-
-  /** An account removed and added again is another grant: the old result must not answer for it. */
-  forget(name: string): void {
-    this.last.delete(name);
   }
 }

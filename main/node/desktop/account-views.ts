@@ -1,18 +1,26 @@
 import type { AccountStatusReport } from '../../common/account.js';
 import type { AccountView } from '../../common/ipc-contract.js';
 import type { SettingsData } from '../settings/settings-schema.js';
+import type { SettingsStore } from '../settings/settings-store.js';
 import type { TokenEngine } from '../engine/token-engine.js';
 
 /** What the windows show of every account: the engine's status report, the scopes asked for, and the default. */
-export async function accountViews(engine: TokenEngine): Promise<AccountView[]> {
+export async function accountViews(
+  engine: TokenEngine,
+  settings: SettingsStore,
+): Promise<AccountView[]> {
   const reports = await engine.statuses();
-  const data = engine.settings.read();
+  const data = settings.read();
   return reports.map((report) => toView(report, data));
 }
 
-export async function accountView(engine: TokenEngine, name: string): Promise<AccountView> {
+export async function accountView(
+  engine: TokenEngine,
+  settings: SettingsStore,
+  name: string,
+): Promise<AccountView> {
   const report = await engine.status(name);
-  return toView(report, engine.settings.read());
+  return toView(report, settings.read());
 }
 
 function toView(report: AccountStatusReport, data: SettingsData): AccountView {

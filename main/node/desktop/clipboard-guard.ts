@@ -11,20 +11,49 @@ export interface ClipboardPort {
 /**
  * Platform clipboard formats that mark a copy as a secret, written in the same clipboard item as
  * the text. Each says "do not record or show this" to the clipboard managers that honour it.
+ * Every payload is at least one byte: Windows may drop a zero-byte format without an error, and a
+ * marker that silently went missing would leave the token in clipboard history.
  */
 export const CONCEALED_MARKERS: Partial<Record<NodeJS.Platform, Record<string, string>>> = {
-  // http://nspasteboard.org: Alfred, Maccy, Paste, Raycast and others skip concealed items.
-  darwin: { 'org.nspasteboard.ConcealedType': '' },
-  // Windows 10+: keeps the copy out of clipboard history (Win+V) and cloud clipboard sync; the
-  // DWORD 0 is four zero bytes.
+  // http://nspasteboard.org: Alfred, Maccy, Paste, Raycast and others skip concealed items. The
+  // convention ignores the payload; "1" keeps it from being empty.
+  darwin: { 'org.nspasteboard.ConcealedType': '1' },
+  // Windows 10+: keeps the copy out of clipboard monitors, clipboard history (Win+V) and cloud
+  // clipboard sync. The last two are DWORD 0 (four zero bytes); the first may hold anything.
   win32: {
-    ExcludeClipboardContentFromMonitorProcessing: '',
+    ExcludeClipboardContentFromMonitorProcessing: '1',
     CanIncludeInClipboardHistory: '\0\0\0\0',
     CanUploadToCloudClipboard: '\0\0\0\0',
   },
   // KDE's Klipper does not keep entries carrying this hint.
   linux: { 'x-kde-passwordManagerHint': 'secret' },
 };
+
+/** How Electron's clipboard names a raw platform format. */
+export const rawClipboardFormat = (format: string): string =>
+  `electron application/osclipboard;format="${format}"`;
+
+/** The clipboard item of a concealed copy: the text plus this platform's markers. */
+export function concealedItem(platform: NodeJS.Platform, text: string): Record<string, string> {
+  const item: Record<string, string> = { 'text/plain': text };
+  for (const [format, value] of Object.entries(CONCEALED_MARKERS[platform] ?? {})) {
+    item[rawClipboardFormat(format)] = value;
+  }
+  return item;
+}
+
+/**
+ * The markers the clipboard does not hold after a concealed write: a write never rejects for a
+ * dropped format, so asking (Electron's `clipboard.has`) is the only way to know.
+ */
+export async function missingMarkers(
+  platform: NodeJS.Platform,
+  has: (format: string) => Promise<boolean>,
+): Promise<string[]> {
+  const formats = Object.keys(CONCEALED_MARKERS[platform] ?? {});
+  const held = await Promise.all(formats.map((f) => has(rawClipboardFormat(f)).catch(() => false)));
+  return formats.filter((_, i) => held[i] !== true);
+}
 
 export interface ClipboardGuardOptions {
   clipboard: ClipboardPort;

@@ -10,25 +10,41 @@ import type { TokenEngine } from '../engine/token-engine.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { providerViews } from '../sign-in/sign-in-session.js';
 import { accountView, accountViews } from './account-views.js';
+import { effectiveLaunchAtLogin } from './login-item.js';
 import { SignInFlows } from './sign-in-flow-service.js';
 
 export interface DesktopServiceDeps {
   engine: TokenEngine;
+  /** The settings file the windows edit: labels, scopes, the default account, the options. */
+  settings: SettingsStore;
   /** The main process's clipboard action: the token goes from the engine to the clipboard, never to a window. */
   copyToken(name: string): Promise<void>;
   /** Opens a URL in the user's browser (sign-in pages). */
   openUrl(url: string): Promise<void>;
   openSettings(): void;
-  /** Applies options that live outside the settings file: launch at login, updates, the refresh plan. */
-  applyOptions?(options: OptionsView): void;
+  /**
+   * Applies options the user changed that live outside the settings file (launch at login,
+   * updates, the refresh plan). `patch` is what they changed; only that may reach the OS.
+   */
+  applyOptions?(options: OptionsView, patch: Partial<OptionsView>): void;
+  /** The OS login item as it is now, wherever the user set it; undefined where there is none. */
+  launchAtLoginNow?(): boolean | undefined;
 }
 
 export type AccountsListener = (accounts: AccountView[]) => void;
 
 export interface DesktopService {
   handlers: IpcHandlers;
-  /** Every change to the accounts, debounced: the windows re-render from the whole list. */
+  /**
+   * Every change to the accounts, status changes included, debounced: one push to the windows,
+   * which re-render from the whole list. The tray follows the engine's status events itself.
+   */
   onAccountsChanged(listener: AccountsListener): () => void;
+  /**
+   * Only what the windows changed (an account stored, edited or removed, the default), not status
+   * events: for what follows the set of accounts (the schedule, the tray's menu, launch at login).
+   */
+  onAccountsEdited(listener: () => void): () => void;
   dispose(): void;
 }
 
@@ -37,33 +53,31 @@ const PUSH_DEBOUNCE_MS = 50;
 
 /** What the accounts and settings windows call, as plain values; the IPC gate wraps them. */
 export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
-  const { engine } = deps;
-  const { settings } = engine;
+  const { engine, settings } = deps;
   const listeners = new Set<AccountsListener>();
+  const editListeners = new Set<() => void>();
   let pushTimer: NodeJS.Timeout | undefined;
-  let appliedLaunchAtLogin = optionsView(settings).launchAtLogin;
+  const options = (): OptionsView => optionsView(settings, deps.launchAtLoginNow?.());
 
   const push = async (): Promise<void> => {
     pushTimer = undefined;
-    // Launch at login follows the accounts until the user chooses: on with the first account.
-    const options = optionsView(settings);
-    if (options.launchAtLogin !== appliedLaunchAtLogin) {
-      appliedLaunchAtLogin = options.launchAtLogin;
-      deps.applyOptions?.(options);
-    }
     if (listeners.size === 0) return;
-    const views = await accountViews(engine);
+    const views = await accountViews(engine, settings);
     for (const listener of listeners) listener(views);
   };
   const changed = (): void => {
     if (pushTimer !== undefined) return;
     pushTimer = setTimeout(() => void push().catch(() => undefined), PUSH_DEBOUNCE_MS);
   };
+  const edited = (): void => {
+    changed();
+    for (const listener of editListeners) listener();
+  };
   const stopStatus = engine.onStatus(changed);
-  const flows = new SignInFlows({ engine, openUrl: deps.openUrl, onStored: changed });
+  const flows = new SignInFlows({ engine, settings, openUrl: deps.openUrl, onStored: edited });
 
   const handlers: IpcHandlers = {
-    'accounts:list': () => accountViews(engine),
+    'accounts:list': () => accountViews(engine, settings),
     'accounts:copy-token': async (name) => {
       settings.requireAccount(name);
       await deps.copyToken(name);
@@ -71,7 +85,7 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
     },
     'accounts:refresh': async (name) => {
       await engine.refresh(name);
-      return accountView(engine, name);
+      return accountView(engine, settings, name);
     },
     'accounts:update': async (name, patch) => {
       settings.requireAccount(name);
@@ -80,20 +94,20 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
         if (clean.label !== undefined) account.label = clean.label;
         if (clean.scopes !== undefined) account.scopes = clean.scopes;
       });
-      changed();
-      return accountView(engine, name);
+      edited();
+      return accountView(engine, settings, name);
     },
     'accounts:set-default': async (name) => {
       settings.requireAccount(name);
       await settings.mutate((data) => {
         data.defaultAccount = name;
       });
-      changed();
+      edited();
       return null;
     },
     'accounts:remove': async (name, revoke) => {
       const outcome = await removeAccount(engine, name, { revoke });
-      changed();
+      edited();
       return outcome;
     },
     'providers:list': async () => providerViews(),
@@ -108,17 +122,16 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
       await flows.openBrowser(flowId);
       return null;
     },
-    'options:get': async () => optionsView(settings),
+    'options:get': async () => options(),
     'options:set': async (patch) => {
       await settings.mutate((data) => {
         for (const [key, value] of Object.entries(patch)) {
           if (value !== undefined) Object.assign(data.options, { [key]: value });
         }
       });
-      const options = optionsView(settings);
-      appliedLaunchAtLogin = options.launchAtLogin;
-      deps.applyOptions?.(options);
-      return options;
+      const now = options();
+      deps.applyOptions?.(now, patch);
+      return now;
     },
     'windows:open-settings': async () => {
       deps.openSettings();
@@ -132,21 +145,26 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onAccountsEdited(listener) {
+      editListeners.add(listener);
+      return () => editListeners.delete(listener);
+    },
     dispose() {
       stopStatus();
       flows.dispose();
       if (pushTimer !== undefined) clearTimeout(pushTimer);
       listeners.clear();
+      editListeners.clear();
     },
   };
 }
 
-function optionsView(settings: SettingsStore): OptionsView {
+function optionsView(settings: SettingsStore, launchAtLoginNow: boolean | undefined): OptionsView {
   const options = settings.options();
   return {
     clipboardClearSeconds: options.clipboardClearSeconds,
     refreshAtFraction: options.refreshAtFraction,
-    launchAtLogin: options.launchAtLogin ?? settings.accounts().length > 0,
+    launchAtLogin: launchAtLoginNow ?? effectiveLaunchAtLogin(options, settings.accounts().length),
     autoUpdate: options.autoUpdate,
   };
 }

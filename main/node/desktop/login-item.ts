@@ -4,9 +4,8 @@ import { dirname, join } from 'node:path';
 import type { AppOptions } from '../settings/settings-schema.js';
 
 /**
- * Whether TokenTray starts at login. Until the user chooses (options.launchAtLogin unset), it does
- * as soon as an account exists: a tray app that keeps tokens fresh is only useful while it runs,
- * and before the first account there is nothing to keep fresh.
+ * Whether TokenTray starts at login, as the settings window shows it when there is no OS login
+ * item to ask (a development run). Until a choice is recorded it is on once an account exists.
  */
 export function effectiveLaunchAtLogin(
   options: Pick<AppOptions, 'launchAtLogin'>,
@@ -21,23 +20,47 @@ export interface LoginItemPort {
   setEnabled(enabled: boolean): void;
 }
 
+/** Where the app records that the choice was made (options.launchAtLogin in the settings). */
+export interface LoginItemRecord {
+  /** undefined until TokenTray turned the item on for the first account, or the user chose. */
+  recorded(): boolean | undefined;
+  record(enabled: boolean): Promise<void>;
+}
+
 /**
- * Applies the wanted setting when it changes, and once at start. Only on a change: the user may
- * have switched it off in the OS's own settings, and re-asserting the same wish on every account
- * event would fight them.
+ * Launch at login, without fighting the user. A tray app that keeps tokens fresh is only useful
+ * while it runs, so TokenTray turns its login item on once: when the first account exists and no
+ * choice was ever recorded. From then on the OS setting is the user's, wherever they change it
+ * (the settings window, System Settings, GNOME Tweaks, Task Manager): the app reads it and never
+ * asserts it again, at start or on any account event.
  */
 export class LoginItemSync {
-  #applied: boolean | undefined;
+  #turnedOn = false;
 
-  constructor(private readonly port: LoginItemPort) {}
+  constructor(
+    private readonly port: LoginItemPort,
+    private readonly choice: LoginItemRecord,
+  ) {}
 
-  /** Returns true when it changed the OS setting. */
-  apply(wanted: boolean): boolean {
-    if (this.#applied === wanted) return false;
-    this.#applied = wanted;
-    if (this.port.isEnabled() === wanted) return false;
-    this.port.setEnabled(wanted);
+  /** At start and after every account change. Returns true when it turned the item on. */
+  async accountsAre(count: number): Promise<boolean> {
+    if (count === 0 || this.#turnedOn || this.choice.recorded() !== undefined) return false;
+    this.#turnedOn = true;
+    // Recorded first: should the OS refuse, the app must not try again on every event.
+    await this.choice.record(true);
+    if (this.port.isEnabled()) return false;
+    this.port.setEnabled(true);
     return true;
+  }
+
+  /** The user switched the option in TokenTray's settings window (which records it itself). */
+  userChose(enabled: boolean): void {
+    if (this.port.isEnabled() !== enabled) this.port.setEnabled(enabled);
+  }
+
+  /** The OS setting now: what the settings window shows. */
+  isEnabled(): boolean {
+    return this.port.isEnabled();
   }
 }
 
@@ -55,14 +78,14 @@ export function xdgAutostartFile(env: NodeJS.ProcessEnv = process.env, home = ho
   );
 }
 
-/** The autostart entry that starts `executable`. */
-export function xdgAutostartEntry(executable: string): string {
+/** The autostart entry that starts `executable` with `args` (which need no quoting). */
+export function xdgAutostartEntry(executable: string, args: readonly string[] = []): string {
   return [
     '[Desktop Entry]',
     'Type=Application',
     'Name=TokenTray',
     'Comment=Keeps a fresh OAuth 2.0 access token within a click',
-    `Exec=${quoteExecArgument(executable)}`,
+    `Exec=${[quoteExecArgument(executable), ...args].join(' ')}`,
     'Terminal=false',
     'X-GNOME-Autostart-enabled=true',
     '',
@@ -74,6 +97,7 @@ export class XdgAutostart implements LoginItemPort {
   constructor(
     private readonly file: string,
     private readonly executable: string,
+    private readonly args: readonly string[] = [],
   ) {}
 
   isEnabled(): boolean {
@@ -86,7 +110,7 @@ export class XdgAutostart implements LoginItemPort {
   setEnabled(enabled: boolean): void {
     if (!enabled) return rmSync(this.file, { force: true });
     mkdirSync(dirname(this.file), { recursive: true });
-    writeFileSync(this.file, xdgAutostartEntry(this.executable), { mode: 0o644 });
+    writeFileSync(this.file, xdgAutostartEntry(this.executable, this.args), { mode: 0o644 });
   }
 }
 

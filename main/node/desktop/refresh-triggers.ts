@@ -21,7 +21,9 @@ export class RefreshTriggers {
     private readonly engine: TokenEngine,
     private readonly refresher: Pick<BackgroundRefresher, 'replan' | 'plan' | 'forget'>,
   ) {
-    this.#known = signatures(engine.settings.accounts());
+    this.#known = signatures(engine.accounts());
+    // What the engine remembers of an account is keyed by its creation time, so one removed and
+    // added again starts clean there; here only the schedule follows.
   }
 
   /**
@@ -39,13 +41,13 @@ export class RefreshTriggers {
    * with a good token keep their planned time.
    */
   async networkBack(): Promise<void> {
-    for (const account of this.engine.settings.accounts()) await this.refresher.plan(account.name);
+    for (const account of this.engine.accounts()) await this.refresher.plan(account.name);
   }
 
   /** The settings file changed: schedule new accounts, drop removed ones, re-plan changed ones. */
   async settingsChanged(): Promise<AccountChanges> {
     const before = this.#known;
-    const now = signatures(this.engine.settings.accounts());
+    const now = signatures(this.engine.accounts());
     const changes: AccountChanges = { added: [], removed: [], changed: [] };
     for (const [name, signature] of now) {
       const was = before.get(name);
@@ -58,15 +60,7 @@ export class RefreshTriggers {
       this.refresher.forget(name);
       this.engine.forget(name);
     }
-    for (const name of [...changes.added, ...changes.changed]) {
-      // What this process remembers of a replaced account (removed and added again) belongs to
-      // the old one. Not on a mere sign-in-required mark: the engine may hold a rotated refresh
-      // token the keychain refused, which it must keep to save later.
-      if (changes.added.includes(name) || replaced(before.get(name), now.get(name))) {
-        this.engine.forget(name);
-      }
-      await this.refresher.plan(name);
-    }
+    for (const name of [...changes.added, ...changes.changed]) await this.refresher.plan(name);
     return changes;
   }
 }
@@ -74,8 +68,4 @@ export class RefreshTriggers {
 /** An account's identity (createdAt: a new one is a new grant) and its sign-in mark. */
 function signatures(accounts: Account[]): Map<string, string> {
   return new Map(accounts.map((a) => [a.name, `${a.createdAt}\0${a.signInRequired?.since ?? ''}`]));
-}
-
-function replaced(before: string | undefined, now: string | undefined): boolean {
-  return before?.split('\0')[0] !== now?.split('\0')[0];
 }

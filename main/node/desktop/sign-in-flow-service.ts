@@ -3,6 +3,7 @@ import type { SignInProgress } from '../../common/ipc-contract.js';
 import type { AddAccountRequest } from '../../common/ipc-contract.js';
 import { asTokenTrayError, TokenTrayError } from '../../common/errors.js';
 import type { TokenEngine } from '../engine/token-engine.js';
+import type { SettingsStore } from '../settings/settings-store.js';
 import {
   startSignIn,
   startSignInAgain,
@@ -17,6 +18,7 @@ const KEEP_SETTLED_MS = 60_000;
 
 export interface SignInFlowDeps {
   engine: TokenEngine;
+  settings: SettingsStore;
   openUrl: (url: string) => Promise<void>;
   /** Told when a sign-in stored an account, so the windows hear of it. */
   onStored: () => void;
@@ -112,7 +114,11 @@ export class SignInFlows {
     try {
       const account = await session.done;
       this.deps.onStored();
-      return { flowId, state: 'done', account: await accountView(this.deps.engine, account.name) };
+      return {
+        flowId,
+        state: 'done',
+        account: await accountView(this.deps.engine, this.deps.settings, account.name),
+      };
     } catch (err) {
       const error = asTokenTrayError(err);
       if (error.code === 'cancelled') return { flowId, state: 'cancelled' };

@@ -1,6 +1,11 @@
 import { execFile } from 'node:child_process';
 
-/** The D-Bus name of the StatusNotifierItem host registry: present wherever tray icons show. */
+/**
+ * The D-Bus name of the StatusNotifierItem host registry: present wherever Linux tray icons show
+ * (KDE, Cinnamon, XFCE, GNOME with the AppIndicator extension), absent on plain GNOME. When the
+ * bus cannot be asked the app takes it as absent, and opens its window: a window shown needlessly
+ * costs a click, an invisible app costs the user the app. tray-host.ts waits and watches for it.
+ */
 export const STATUS_NOTIFIER_WATCHER = 'org.kde.StatusNotifierWatcher';
 
 /** A desktop that answers D-Bus at all answers this within milliseconds. */
@@ -34,20 +39,4 @@ export function sessionBusNameHasOwner(
       },
     );
   });
-}
-
-/**
- * Whether the desktop will show our tray icon. macOS and Windows always do. On Linux, Electron's
- * tray is a StatusNotifierItem, and only shows where a host has registered the watcher: KDE,
- * Cinnamon, XFCE, GNOME with the AppIndicator extension (Ubuntu's default), but not plain GNOME.
- *
- * When the bus cannot be asked, we say no: the app then opens its window at start, and a window
- * shown needlessly costs a click, where an invisible app costs the user the app.
- */
-export async function trayIsVisible(
-  platform: NodeJS.Platform,
-  hasOwner: (name: string) => Promise<boolean | undefined> = sessionBusNameHasOwner,
-): Promise<boolean> {
-  if (platform !== 'linux') return true;
-  return (await hasOwner(STATUS_NOTIFIER_WATCHER)) === true;
 }

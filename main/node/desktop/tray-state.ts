@@ -42,17 +42,3 @@ export function trayTooltip(reports: readonly AccountStatusReport[]): string {
     ? 'TokenTray: token fresh'
     : `TokenTray: ${reports.length} tokens fresh`;
 }
-
-/** The icon file for a state. Names end in "Template" so macOS tints them for light and dark menus. */
-export function trayIconFile(state: TrayState): string {
-  return `tray-${state}Template.png`;
-}
-
-/** The icon drawn before there were per-state icons; used when a state's own file is missing. */
-export const FALLBACK_TRAY_ICON = 'trayTemplate.png';
-
-/** The state's own icon if it exists, else the fallback: a missing asset must not cost the tray. */
-export function resolveTrayIcon(state: TrayState, exists: (file: string) => boolean): string {
-  const own = trayIconFile(state);
-  return exists(own) ? own : FALLBACK_TRAY_ICON;
-}

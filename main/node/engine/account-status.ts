@@ -1,6 +1,7 @@
 import type { AccessTokenRecord, Account, AccountStatusReport } from '../../common/account.js';
 
 export type { AccountStatusReport };
+import { refreshKillsPreviousToken } from '../../common/provider-traits.js';
 import { planRefreshAt } from '../../common/refresh-plan.js';
 
 /**
@@ -9,7 +10,7 @@ import { planRefreshAt } from '../../common/refresh-plan.js';
  */
 export function describeAccount(
   account: Account,
-  record: AccessTokenRecord | undefined,
+  record: Pick<AccessTokenRecord, 'issuedAt' | 'expiresAt' | 'scope'> | undefined,
   now: number,
   refreshing: boolean,
   refreshAtFraction?: number,
@@ -32,10 +33,9 @@ export function describeAccount(
   const fresh =
     record !== undefined &&
     now <
-      planRefreshAt(
-        record.issuedAt,
-        record.expiresAt,
-        refreshAtFraction === undefined ? {} : { fraction: refreshAtFraction },
-      );
+      planRefreshAt(record.issuedAt, record.expiresAt, {
+        ...(refreshAtFraction === undefined ? {} : { fraction: refreshAtFraction }),
+        late: refreshKillsPreviousToken(account.provider),
+      });
   return { ...base, status: fresh ? 'fresh' : 'stale' };
 }

@@ -1,6 +1,7 @@
 import type { Account } from '../../common/account.js';
 import { isCertainlyDead, selfIdentity } from '../process-identity.js';
 import { clearIntent, namesWithIntents, readIntent } from '../settings/account-journal.js';
+import { engineParts } from './engine-parts.js';
 import type { TokenEngine } from './token-engine.js';
 
 /**
@@ -18,28 +19,29 @@ export async function settleName(
   name: string,
   revoke: (account: Account) => Promise<unknown>,
 ): Promise<void> {
-  const { dataDir } = engine.settings;
+  const { settings, vault } = engineParts(engine);
+  const { dataDir } = settings;
   const intent = readIntent(dataDir, name);
   if (intent === undefined) {
     await clearIntent(dataDir, name); // an unreadable one
     return;
   }
-  const current = engine.settings.account(name);
+  const current = settings.account(name);
   if (intent.op === 'add') {
     const { account } = intent;
     if (current === undefined) {
-      const kept = await engine.vault.get(
-        name,
-        account.grant === 'client_credentials' ? 'access_token' : 'refresh_token',
-        account,
-      );
-      if (kept !== undefined) await insertAccount(engine, account);
-      else await engine.vault.deleteAccount(name);
+      // One token-set entry holds the grant: a refresh token, or a machine account's access token.
+      const kept = await vault.getTokens(name, account);
+      const machine = account.grant === 'client_credentials';
+      if ((machine ? kept.record : kept.refreshToken) !== undefined)
+        await insertAccount(engine, account);
+      else await vault.deleteAccount(name);
     }
   } else if (current === undefined || current.createdAt === intent.createdAt) {
     if (current !== undefined && intent.revoke) await revoke(current).catch(() => undefined);
-    await engine.vault.deleteAccount(name);
+    await vault.deleteAccount(name);
     if (current !== undefined) await deleteAccountEntry(engine, name);
+    engine.removed(name);
   }
   engine.forget(name);
   await clearIntent(dataDir, name);
@@ -68,8 +70,9 @@ export async function settleInterrupted(
   revoke: (account: Account) => Promise<unknown>,
 ): Promise<void> {
   const self = selfIdentity();
-  for (const name of namesWithIntents(engine.settings.dataDir)) {
-    const intent = readIntent(engine.settings.dataDir, name);
+  const { dataDir } = engineParts(engine).settings;
+  for (const name of namesWithIntents(dataDir)) {
+    const intent = readIntent(dataDir, name);
     const ours =
       intent !== undefined &&
       intent.holder.host === self.host &&
@@ -82,14 +85,14 @@ export async function settleInterrupted(
 }
 
 export async function insertAccount(engine: TokenEngine, account: Account): Promise<void> {
-  await engine.settings.mutate((data) => {
+  await engineParts(engine).settings.mutate((data) => {
     data.accounts[account.name] = account;
     data.defaultAccount ??= account.name;
   });
 }
 
 export async function deleteAccountEntry(engine: TokenEngine, name: string): Promise<void> {
-  await engine.settings.mutate((data) => {
+  await engineParts(engine).settings.mutate((data) => {
     data.accounts = Object.fromEntries(
       Object.entries(data.accounts).filter(([key]) => key !== name),
     );

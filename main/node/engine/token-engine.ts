@@ -1,102 +1,115 @@
 import { join } from 'node:path';
-import type { AccessTokenRecord, Account } from '../../common/account.js';
-import { retryDelayMs } from '../../common/backoff.js';
+import type { AccessTokenRecord, Account, AccountStatusReport } from '../../common/account.js';
 import type { Clock } from '../../common/clock.js';
 import { systemClock } from '../../common/clock.js';
-import { TokenTrayError, asTokenTrayError, isTokenTrayError } from '../../common/errors.js';
-import type { SecretVault } from '../keychain/secret-vault.js';
+import { TokenTrayError, asTokenTrayError } from '../../common/errors.js';
+import { refreshKillsPreviousToken } from '../../common/provider-traits.js';
+import { planRefreshAt } from '../../common/refresh-plan.js';
+import { lastsLongEnough, lifetimeSeconds } from '../../common/token-need.js';
 import { withFileLock } from '../file-lock.js';
-import type { RefreshOutcome, TokenClient } from '../oauth/token-client.js';
 import { locksDir } from '../paths.js';
-import type { SettingsStore } from '../settings/settings-store.js';
+import type { SecretVault } from '../keychain/secret-vault.js';
+import type { TokenClient } from '../oauth/token-client.js';
 import { assertNotBeingRemoved } from '../settings/account-journal.js';
-import { describeAccount, type AccountStatusReport } from './account-status.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import { TokenLedger } from '../settings/token-ledger.js';
+import { registerParts } from './engine-parts.js';
+import type { Need, TokenEngineDeps, TokenOptions } from './engine-options.js';
+import { TokenSync } from './token-sync.js';
+import {
+  AccountHealth,
+  signInRequiredError,
+  type StatusListener,
+  type TokenTimes,
+} from './account-health.js';
+import { AccountStates, type AccountState } from './account-state.js';
+import { INTERACTIVE_RETRIES, requestGrant, type RetryPolicy } from './grant-request.js';
+import { RotationCustody } from './rotation-custody.js';
 
-export interface RetryPolicy {
-  /** Transient failures retried within one call before giving up (the scheduler retries later). */
-  retries: number;
-  baseMs: number;
-  capMs: number;
-  /** A Retry-After longer than this ends the call instead of making the caller wait. */
-  maxWaitMs: number;
-}
-
-export const INTERACTIVE_RETRIES: RetryPolicy = {
-  retries: 2,
-  baseMs: 250,
-  capMs: 2_000,
-  maxWaitMs: 5_000,
-};
-
-export interface TokenEngineDeps {
-  settings: SettingsStore;
-  vault: SecretVault;
-  client: TokenClient;
-  clock?: Clock;
-  retry?: RetryPolicy;
-  /** How often, and how fast, to retry saving a rotated refresh token before reporting failure. */
-  saveAttempts?: number;
-}
-
-/** What decides whether a stored token will do, or a refresh is needed. */
-type Need = (record: AccessTokenRecord | undefined, now: number) => boolean;
-
-export type StatusListener = (report: AccountStatusReport) => void;
+export { INTERACTIVE_RETRIES, type RetryPolicy } from './grant-request.js';
+export type { StatusListener } from './account-health.js';
+export { engineParts, type EngineParts } from './engine-parts.js';
+export type { Need, TokenEngineDeps, TokenOptions } from './engine-options.js';
 
 /**
  * Keeps every account's access token fresh. It refreshes only when it must, one request per
  * account at a time within the process (single flight) and across processes (a file lock per
- * account), and it treats a rotated refresh token as the most precious thing it holds.
+ * account). What it remembers of each account is one {@link AccountState}; custody of rotated
+ * refresh tokens is ./rotation-custody.ts, status and failures ./account-health.ts.
  */
 export class TokenEngine {
-  readonly settings: SettingsStore;
-  readonly vault: SecretVault;
-  readonly client: TokenClient;
-  readonly clock: Clock;
-  private readonly retry: RetryPolicy;
-  private readonly saveAttempts: number;
-  private readonly inflight = new Map<string, Promise<AccessTokenRecord>>();
-  /** Accounts with a refresh under way in this process, for their status. */
-  private readonly refreshing = new Set<string>();
-  private readonly cache = new Map<string, AccessTokenRecord>();
-  /** Rotated refresh tokens the keychain has not accepted yet. They outrank the keychain's copy. */
-  private readonly unsaved = new Map<string, string>();
-  private readonly listeners = new Set<StatusListener>();
-  /** Keychain reads under way, shared so a crowd of callers costs one D-Bus round trip. */
-  private readonly reading = new Map<string, Promise<AccessTokenRecord | undefined>>();
-  /** Which incarnation of each account the memories below belong to. */
-  private readonly createdAt = new Map<string, string>();
-  /** Client secrets never change behind our back (a new secret means a new account). */
-  private readonly secrets = new Map<string, string | undefined>();
+  readonly #settings: SettingsStore;
+  readonly #vault: SecretVault;
+  readonly #client: TokenClient;
+  readonly #clock: Clock;
+  readonly #retry: RetryPolicy;
+  readonly #states = new AccountStates();
+  readonly #sync: TokenSync;
+  readonly #health: AccountHealth;
+  readonly #custody: RotationCustody;
 
   constructor(deps: TokenEngineDeps) {
-    this.settings = deps.settings;
-    this.vault = deps.vault;
-    this.client = deps.client;
-    this.clock = deps.clock ?? systemClock;
-    this.retry = deps.retry ?? INTERACTIVE_RETRIES;
-    this.saveAttempts = deps.saveAttempts ?? 3;
+    this.#settings = deps.settings;
+    this.#vault = deps.vault;
+    this.#client = deps.client;
+    this.#clock = deps.clock ?? systemClock;
     // Secrets go only where they were stored for (../keychain/secret-binding.ts).
-    this.vault.bindTo((name) => this.settings.account(name));
+    deps.vault.bindTo((name) => this.#settings.account(name));
+    registerParts(this, {
+      settings: this.#settings,
+      vault: this.#vault,
+      client: this.#client,
+      clock: this.#clock,
+    });
+    this.#retry = deps.retry ?? INTERACTIVE_RETRIES;
+    this.#sync = new TokenSync(deps.vault, new TokenLedger(deps.settings.dataDir));
+    this.#health = new AccountHealth(deps.settings, this.#clock);
+    this.#custody = new RotationCustody(deps.vault, this.#health, deps.saveAttempts ?? 3);
+  }
+
+  /** The engine's time: epoch ms, from the clock it was given. */
+  now(): number {
+    return this.#clock.now();
+  }
+
+  /** The keychain service the engine's secrets live under. */
+  get keychainService(): string {
+    return this.#vault.service;
+  }
+
+  /** The accounts, in order of name: non-secret metadata from the settings snapshot. */
+  accounts(): Account[] {
+    return this.#settings.accounts();
   }
 
   onStatus(listener: StatusListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.#health.onStatus(listener);
   }
 
-  /** An access token with at least `minTtl` seconds left, refreshing only if the stored one won't do. */
-  async getToken(name: string, options: { minTtl?: number } = {}): Promise<AccessTokenRecord> {
-    const minTtlMs = (options.minTtl ?? 60) * 1000;
-    const need: Need = (record, now) => record === undefined || record.expiresAt - now < minTtlMs;
-    const record = await this.ensure(name, need);
-    if (need(record, this.clock.now())) {
+  /** An access token that lives long enough (see {@link TokenOptions}), refreshing only if needed. */
+  async getToken(name: string, options: TokenOptions = {}): Promise<AccessTokenRecord> {
+    const { minTtl } = options;
+    const need: Need = (record, now) => !lastsLongEnough(record, now, minTtl);
+    let record: AccessTokenRecord;
+    try {
+      record = await this.ensure(name, need);
+    } catch (err) {
+      const held = this.#states.peek(name)?.record;
+      const error = asTokenTrayError(err);
+      const passing = error.code === 'transient' || error.code === 'lock_timeout';
+      if (minTtl !== undefined || !passing || held === undefined) throw error;
+      const left = Math.floor((held.expiresAt - this.#clock.now()) / 1000);
+      if (left <= 0) throw error;
+      options.onWarning?.(
+        `${error.message} The current token of "${name}" is still valid for ${left} s.`,
+      );
+      return held;
+    }
+    if (minTtl !== undefined && need(record, this.#clock.now())) {
       throw new TokenTrayError(
         'invalid_input',
-        `The provider issues tokens for "${name}" that live ${Math.round((record.expiresAt - record.issuedAt) / 1000)} s, less than the ${minTtlMs / 1000} s asked for.`,
-        {
-          hint: 'Ask for a smaller --min-ttl.',
-        },
+        `The provider issues tokens for "${name}" that live ${lifetimeSeconds(record)} s, less than the ${minTtl} s asked for.`,
+        { hint: `Ask for a --min-ttl below ${lifetimeSeconds(record)}, or leave it out.` },
       );
     }
     return record;
@@ -104,7 +117,10 @@ export class TokenEngine {
 
   /** Refreshes now, unless another caller or process got a token after this call began. */
   async refresh(name: string): Promise<AccessTokenRecord> {
-    const askedAt = this.clock.now();
+    const askedAt = this.#clock.now();
+    // A forced refresh will need the client secret: read it beside the token set, not after it.
+    const { account, state } = this.requireUsable(name);
+    if (account.clientAuth !== 'none') this.#sync.clientSecret(name, state).catch(() => undefined);
     return this.ensure(name, (record) => record === undefined || record.issuedAt < askedAt);
   }
 
@@ -113,275 +129,181 @@ export class TokenEngine {
     return this.ensure(name, isDue);
   }
 
+  /** An account's status, from memory and the token ledger: no secret is read. */
   async status(name: string): Promise<AccountStatusReport> {
-    const account = this.settings.requireAccount(name);
-    return this.describe(account, await this.storedToken(name));
+    return this.report(this.#settings.requireAccount(name));
   }
 
   async statuses(): Promise<AccountStatusReport[]> {
-    const reports: AccountStatusReport[] = [];
-    for (const account of this.settings.accounts()) {
-      reports.push(this.describe(account, await this.storedToken(account.name)));
-    }
-    return reports;
+    return this.#settings.accounts().map((account) => this.report(account));
+  }
+
+  /** The accounts, by name, in order. */
+  accountNames(): string[] {
+    return this.accounts().map((a) => a.name);
+  }
+
+  /**
+   * When the background should refresh `name` next (epoch ms), from `record` or what is known of
+   * its current token without a secret; undefined when it must not (gone, or sign-in required).
+   */
+  refreshPoint(name: string, record?: TokenTimes): number | undefined {
+    const account = this.#settings.account(name);
+    if (account === undefined || account.signInRequired !== undefined) return undefined;
+    const times = record ?? this.#sync.times(account, this.#states.of(account));
+    if (times === undefined) return this.#clock.now();
+    return planRefreshAt(times.issuedAt, times.expiresAt, {
+      fraction: this.#settings.options().refreshAtFraction,
+      late: refreshKillsPreviousToken(account.provider),
+    });
+  }
+
+  /** Whether a refresh of this account ends the access tokens it handed out before. */
+  refreshKillsPrevious(name: string): boolean {
+    return refreshKillsPreviousToken(this.#settings.requireAccount(name).provider);
   }
 
   /** The refresh token to present now: one the keychain has not accepted yet outranks its copy. */
   async currentRefreshToken(name: string): Promise<string | undefined> {
-    return this.unsaved.get(name) ?? (await this.vault.get(name, 'refresh_token'));
+    const state = this.#states.of(this.#settings.requireAccount(name));
+    if (state.unsaved === undefined) await this.#sync.load(name, state, true);
+    return state.currentRefreshToken;
   }
 
   /** Forgets what this process remembers of an account (after removal or a new sign-in). */
   forget(name: string): void {
-    this.cache.delete(name);
-    this.secrets.delete(name);
-    this.unsaved.delete(name);
+    this.#states.forget(name);
+  }
+
+  /** Retries saving a rotated refresh token held only in memory; the app calls this on a timer. */
+  retryUnsaved(name: string): Promise<boolean> {
+    return this.#custody.retryUnsaved(name, this.#states.peek(name));
+  }
+
+  /** For the scheduler's backoff: failures in a row, counted with the account's state. */
+  failures(name: string, change?: 'failed' | 'succeeded'): number {
+    const account = this.#settings.account(name);
+    if (account === undefined) return 0;
+    const state = this.#states.of(account);
+    if (change === 'failed') state.failures++;
+    if (change === 'succeeded') state.failures = 0;
+    return state.failures;
+  }
+
+  /** Marks a new token set as stored by this process (after a sign-in), for other processes too. */
+  tokensReplaced(account: Account, record: AccessTokenRecord): void {
+    this.#states.forget(account.name);
+    this.#sync.settle(account, this.#sync.advance(account), record);
+  }
+
+  /** Drops what is kept of a removed account, here and in the ledger. */
+  removed(name: string): void {
+    this.#states.forget(name);
+    this.#sync.removed(name);
+  }
+
+  private report(account: Account): AccountStatusReport {
+    const state = this.#states.of(account);
+    return this.#health.describe(account, state, this.#sync.times(account, state));
   }
 
   private async ensure(name: string, need: Need): Promise<AccessTokenRecord> {
-    this.requireUsable(name);
-    const cached = this.cache.get(name);
-    if (!need(cached, this.clock.now())) return cached as AccessTokenRecord;
+    const { account, state } = this.requireUsable(name);
+    const changed = this.#sync.changedElsewhere(account, state);
+    if (!changed && !need(state.record, this.#clock.now()))
+      return state.record as AccessTokenRecord;
     // Single flight: join the refresh under way before touching the keychain, then judge its
     // result by our own need (a caller asking for a longer min-ttl may need one more).
-    const running = this.inflight.get(name);
-    if (running !== undefined) {
-      const record = await running;
-      if (!need(record, this.clock.now())) return record;
-    } else {
-      const stored = await this.storedToken(name);
-      if (!need(stored, this.clock.now())) return stored as AccessTokenRecord;
+    if (state.inflight !== undefined) {
+      const record = await state.inflight;
+      if (!need(record, this.#clock.now())) return record;
+    } else if (changed) {
+      await this.#sync.load(name, state, false);
+      if (!need(state.record, this.#clock.now())) return state.record as AccessTokenRecord;
     }
-    let flight = this.inflight.get(name);
-    if (flight === undefined) {
-      flight = this.refreshLocked(name, need).finally(() => this.inflight.delete(name));
-      this.inflight.set(name, flight);
-    }
-    return flight;
+    state.inflight ??= this.refreshLocked(name, state, need).finally(() => {
+      state.inflight = undefined;
+    });
+    return state.inflight;
   }
 
-  /** Refresh under the account's cross-process lock, re-reading everything once it is held. */
-  private async refreshLocked(name: string, need: Need): Promise<AccessTokenRecord> {
-    this.refreshing.add(name);
-    this.emit(name);
+  /** Refresh under the account's cross-process lock, re-checking everything once it is held. */
+  private async refreshLocked(
+    name: string,
+    state: AccountState,
+    need: Need,
+  ): Promise<AccessTokenRecord> {
+    state.refreshing = true;
+    this.#health.emit(name, state);
     try {
       const record = await withFileLock(
-        join(locksDir(this.settings.dataDir), `account-${name}`),
-        async () => {
-          const account = this.requireUsable(name);
-          // Another process may have refreshed while we waited for the lock: its token is ours.
-          // Read the keychain itself: a shared read may have begun before the lock was ours.
-          const stored = await this.readStoredToken(name);
-          if (!need(stored, this.clock.now())) return stored as AccessTokenRecord;
-          const secret = account.clientAuth === 'none' ? undefined : await this.clientSecret(name);
-          const outcome = await this.requestWithRetries(
-            account,
-            await this.grantRequest(account, secret),
-          );
-          if (outcome.rotatedRefreshToken !== undefined)
-            await this.keepRotated(account, outcome.rotatedRefreshToken);
-          await this.vault.setAccessToken(name, outcome.record).catch(() => undefined); // a cache; a failure costs one refresh
-          if (account.lastError !== undefined)
-            await this.settings.patchAccount(name, (a) => delete a.lastError);
-          return outcome.record;
-        },
+        join(locksDir(this.#settings.dataDir), `account-${name}`),
+        () => this.refreshHoldingLock(name, state, need),
       );
-      this.refreshing.delete(name);
-      return this.settle(name, record);
+      state.refreshing = false;
+      this.#health.emit(name, state);
+      return record;
     } catch (err) {
-      this.refreshing.delete(name);
+      state.refreshing = false;
       const error = asTokenTrayError(err);
-      await this.recordFailure(name, error);
+      await this.#health.recordFailure(name, state, error);
       throw error;
     }
   }
 
-  /**
-   * What asks for the next token: the refresh token (RFC 6749 §6), or for a machine account its
-   * own credentials again (§4.4), which spends nothing and so needs no care on retry.
-   */
-  private async grantRequest(
-    account: Account,
-    secret: string | undefined,
-  ): Promise<() => Promise<RefreshOutcome>> {
-    if (account.grant === 'client_credentials')
-      return () => this.client.clientCredentials(account, secret);
-    const refreshToken = await this.currentRefreshToken(account.name);
-    if (refreshToken === undefined) {
-      throw await this.markSignInRequired(account, 'No refresh token is stored for this account.');
+  private async refreshHoldingLock(
+    name: string,
+    state: AccountState,
+    need: Need,
+  ): Promise<AccessTokenRecord> {
+    const { account } = this.requireUsable(name);
+    // Another process may have refreshed while we waited for the lock: its token is ours. The
+    // ledger says so without reading a secret; only then is the keychain read again.
+    if (state.unsaved === undefined && this.#sync.movedOn(account, state))
+      await this.#sync.load(name, state, false);
+    if (!need(state.record, this.#clock.now())) return state.record as AccessTokenRecord;
+    const secret =
+      account.clientAuth === 'none' ? undefined : await this.#sync.clientSecret(name, state);
+    const refreshToken = state.currentRefreshToken;
+    if (account.grant !== 'client_credentials' && refreshToken === undefined) {
+      throw await this.#health.markSignInRequired(
+        account,
+        state,
+        'No refresh token is stored for this account.',
+      );
     }
-    return () => this.client.refresh(account, secret, refreshToken);
-  }
-
-  private async requestWithRetries(account: Account, request: () => Promise<RefreshOutcome>) {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await request();
-      } catch (err) {
-        const error = asTokenTrayError(err);
-        if (error.code === 'sign_in_required')
-          throw await this.markSignInRequired(account, error.message, error);
-        if (error.code !== 'transient' || attempt >= this.retry.retries) throw error;
-        const delay = retryDelayMs(attempt, error.retryAfterMs, {
-          baseMs: this.retry.baseMs,
-          capMs: this.retry.capMs,
-        });
-        if (delay > this.retry.maxWaitMs) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
-  }
-
-  /**
-   * RFC 9700 §4.14.2: once the server rotated the refresh token, the one we sent is spent and
-   * presenting it again revokes the grant. The new one is held in memory first, then written to
-   * the keychain, and only then is the new access token handed out. If the keychain keeps
-   * refusing, the account is marked so that no process presents the spent token again.
-   */
-  private async keepRotated(account: Account, rotated: string): Promise<void> {
-    this.unsaved.set(account.name, rotated);
-    let lastError: unknown;
-    for (let attempt = 0; attempt < this.saveAttempts; attempt++) {
-      try {
-        await this.vault.set(account.name, 'refresh_token', rotated);
-        this.unsaved.delete(account.name);
-        return;
-      } catch (err) {
-        lastError = err;
-        if (isTokenTrayError(err, 'secret_too_large')) break; // a size never changes
-        await new Promise((resolve) => setTimeout(resolve, 100 * 3 ** attempt));
-      }
-    }
-    const tooLarge = isTokenTrayError(lastError, 'secret_too_large') ? lastError : undefined;
-    const reason = tooLarge
-      ? `The provider rotated the refresh token, and the new one is too large to keep. ${tooLarge.message}`
-      : 'The provider rotated the refresh token, and the OS keychain would not store the new one.';
-    await this.markSignInRequired(account, reason).catch(() => undefined);
-    throw new TokenTrayError(
-      tooLarge ? 'sign_in_required' : 'keychain_write_failed',
-      `${reason} The previous one is spent and will not be sent again.`,
-      {
-        hint: tooLarge
-          ? 'Sign in again for a new grant, and report the token size to the provider.'
-          : 'Unlock or repair the keychain. While TokenTray keeps running it retries saving it; otherwise sign in again.',
-        cause: lastError,
-      },
-    );
-  }
-
-  /** Retries saving a rotated refresh token held only in memory; the app calls this on a timer. */
-  async retryUnsaved(name: string): Promise<boolean> {
-    const rotated = this.unsaved.get(name);
-    if (rotated === undefined) return true;
+    // Before the token is presented: from here on, other processes know their memory may be old.
+    const generation = this.#sync.advance(account);
+    let outcome;
     try {
-      await this.vault.set(name, 'refresh_token', rotated);
-    } catch {
-      return false;
+      outcome = await requestGrant(this.#client, account, secret, refreshToken, this.#retry);
+    } catch (err) {
+      const error = asTokenTrayError(err);
+      if (error.code === 'sign_in_required')
+        throw await this.#health.markSignInRequired(account, state, error.message, error);
+      throw error;
     }
-    this.unsaved.delete(name);
-    await this.settings.patchAccount(name, (a) => delete a.signInRequired);
-    return true;
+    const rotated = outcome.rotatedRefreshToken;
+    const tokens = {
+      ...((rotated ?? refreshToken) === undefined ? {} : { refreshToken: rotated ?? refreshToken }),
+      record: outcome.record,
+    };
+    await this.#custody.keep(account, state, tokens, rotated !== undefined, generation, () =>
+      this.#sync.settle(account, generation, outcome.record),
+    );
+    // The rotated token is saved: what can wait, waited until now.
+    state.adopt(tokens, generation);
+    await this.#health.recovered(account);
+    return outcome.record;
   }
 
-  private async markSignInRequired(
-    account: Account,
-    reason: string,
-    error?: TokenTrayError,
-  ): Promise<TokenTrayError> {
-    await this.settings.patchAccount(account.name, (a) => {
-      a.signInRequired = { since: new Date(this.clock.now()).toISOString(), reason };
-      delete a.lastError;
-    });
-    this.cache.delete(account.name);
-    return error ?? signInRequiredError(account.name, reason);
-  }
-
-  private async recordFailure(name: string, error: TokenTrayError): Promise<void> {
-    if (
-      error.code !== 'sign_in_required' &&
-      error.code !== 'no_such_account' &&
-      error.code !== 'keychain_write_failed'
-    ) {
-      const at = new Date(this.clock.now()).toISOString();
-      await this.settings
-        .patchAccount(name, (a) => (a.lastError = { at, code: error.code, message: error.message }))
-        .catch(() => undefined);
-    }
-    const account = this.settings.account(name);
-    if (account !== undefined) this.listenersEmit(this.describe(account, this.cache.get(name)));
-  }
-
-  private requireUsable(name: string): Account {
-    assertNotBeingRemoved(this.settings.dataDir, name);
-    const account = this.settings.requireAccount(name);
-    // Removed and added again under the same name (by another process): what we remember of the
-    // old one (cached token, client secret) must not serve the new one.
-    const seen = this.createdAt.get(name);
-    if (seen !== account.createdAt) {
-      if (seen !== undefined) this.forget(name);
-      this.createdAt.set(name, account.createdAt);
-    }
-    if (account.signInRequired !== undefined && !this.unsaved.has(name)) {
+  private requireUsable(name: string): { account: Account; state: AccountState } {
+    assertNotBeingRemoved(this.#settings.dataDir, name);
+    const account = this.#settings.requireAccount(name);
+    const state = this.#states.of(account);
+    if (account.signInRequired !== undefined && state.unsaved === undefined) {
       throw signInRequiredError(name, account.signInRequired.reason);
     }
-    return account;
+    return { account, state };
   }
-
-  /** The stored token, one keychain read shared by every caller that asks meanwhile. */
-  private storedToken(name: string): Promise<AccessTokenRecord | undefined> {
-    let read = this.reading.get(name);
-    if (read === undefined) {
-      read = this.readStoredToken(name).finally(() => this.reading.delete(name));
-      this.reading.set(name, read);
-    }
-    return read;
-  }
-
-  private async readStoredToken(name: string): Promise<AccessTokenRecord | undefined> {
-    const record = await this.vault.getAccessToken(name);
-    if (record !== undefined) this.cache.set(name, record);
-    return record;
-  }
-
-  private async clientSecret(name: string): Promise<string | undefined> {
-    if (!this.secrets.has(name))
-      this.secrets.set(name, await this.vault.get(name, 'client_secret'));
-    return this.secrets.get(name);
-  }
-
-  private settle(name: string, record: AccessTokenRecord): AccessTokenRecord {
-    this.cache.set(name, record);
-    this.emit(name);
-    return record;
-  }
-
-  private describe(account: Account, record: AccessTokenRecord | undefined): AccountStatusReport {
-    return describeAccount(
-      account,
-      record,
-      this.clock.now(),
-      this.refreshing.has(account.name),
-      this.settings.options().refreshAtFraction,
-    );
-  }
-
-  private emit(name: string): void {
-    if (this.listeners.size === 0) return;
-    const account = this.settings.account(name);
-    if (account !== undefined) this.listenersEmit(this.describe(account, this.cache.get(name)));
-  }
-
-  private listenersEmit(report: AccountStatusReport): void {
-    for (const listener of this.listeners) listener(report);
-  }
-}
-
-function signInRequiredError(name: string, reason: string): TokenTrayError {
-  return new TokenTrayError(
-    'sign_in_required',
-    `Account "${name}" needs to sign in again: ${reason}`,
-    {
-      hint: `Run \`tokentray remove ${name}\`, then add it again.`,
-    },
-  );
 }

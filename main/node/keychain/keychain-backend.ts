@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { TokenTrayError } from '../../common/errors.js';
 
 /** The four keytar calls TokenTray uses. The real one is keytar; see {@link loadKeytar}. */
@@ -10,21 +11,28 @@ export interface KeychainBackend {
 
 let loaded: Promise<KeychainBackend> | undefined;
 
-/** keytar, loaded on first use so commands that need no secret never load the native module. */
+/**
+ * keytar, loaded on first use so commands that need no secret never load the native module.
+ * Through CommonJS `require`, not `import()`: keytar is a CommonJS native module, and Electron's
+ * ESM loader finding it inside app.asar (and its .node file in app.asar.unpacked) has regressed in
+ * several releases, where `require` from the asar has been stable for years.
+ */
 export function loadKeytar(): Promise<KeychainBackend> {
-  loaded ??= import('keytar').then(
-    (mod) => (mod as { default?: KeychainBackend }).default ?? (mod as unknown as KeychainBackend),
-    (err: unknown) => {
-      throw new TokenTrayError(
-        'keychain_unavailable',
-        'The OS keychain library could not be loaded.',
-        {
-          hint: 'On Linux install libsecret (Debian/Ubuntu: `sudo apt install libsecret-1-0`), then try again.',
-          cause: err,
-        },
-      );
-    },
-  );
+  loaded ??= Promise.resolve()
+    .then(() => createRequire(import.meta.url)('keytar') as unknown)
+    .then(
+      (mod) => (mod as { default?: KeychainBackend }).default ?? (mod as KeychainBackend),
+      (err: unknown) => {
+        throw new TokenTrayError(
+          'keychain_unavailable',
+          'The OS keychain library could not be loaded.',
+          {
+            hint: 'On Linux install libsecret (Debian/Ubuntu: `sudo apt install libsecret-1-0`), then try again.',
+            cause: err,
+          },
+        );
+      },
+    );
   return loaded;
 }
 

@@ -11,30 +11,29 @@ export interface SecretDestinations {
   revocationEndpoint?: string | undefined;
 }
 
-/** Refresh tokens and client secrets are sent to servers; a cached access token is only handed out. */
-export const BOUND_KINDS = new Set(['refresh_token', 'client_secret']);
-
 const SEALED = 'tokentray-bound:v1:';
 
 /**
  * config.json names the endpoints, and config.json is only a file. Each sent secret is stored with
  * a fingerprint of the destinations it was stored for, so an account whose endpoints or client id
  * changed since (someone rewrote the file) never sends it anywhere new. A fingerprint, not the
- * URLs: the keychain entry stays small, and equality is all that is asked of it.
+ * URLs: the keychain entry stays small, and equality is all that is asked of it. Sealed are the
+ * client secret's entry and the refresh token inside the token-set entry (./secret-vault.ts); the
+ * access token beside it is only handed out, and the CLI's cached-token path reads it unbound.
  */
 export async function seal(value: string, to: SecretDestinations): Promise<string> {
   return `${SEALED}${await fingerprint(to)}:${value}`;
+}
+
+/** The value without its fingerprint, unchecked: for a vault that sends nothing (tests, tools). */
+export function withoutSeal(stored: string): string {
+  return stored.startsWith(SEALED) ? stored.slice(stored.indexOf(':', SEALED.length) + 1) : stored;
 }
 
 /**
  * The secret, if it was stored for `to`. A value stored before binding existed has no fingerprint
  * and is returned as it is; it gets one the next time it is written.
  */
-/** The value without its fingerprint, unchecked: for a vault that sends nothing (tests, tools). */
-export function withoutSeal(stored: string): string {
-  return stored.startsWith(SEALED) ? stored.slice(stored.indexOf(':', SEALED.length) + 1) : stored;
-}
-
 export async function unseal(
   stored: string,
   to: SecretDestinations | undefined,

@@ -1,145 +1,145 @@
 import type { AccessTokenRecord } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { registerSecret } from '../../common/redact.js';
-import { classifyKeychainError, type KeychainBackend } from './keychain-backend.js';
-import {
-  BOUND_KINDS,
-  seal,
-  unseal,
-  withoutSeal,
-  type SecretDestinations,
-} from './secret-binding.js';
+import type { KeychainBackend } from './keychain-backend.js';
+import { KeychainEntries, type KeychainCalls } from './keychain-entries.js';
+import { seal, unseal, withoutSeal, type SecretDestinations } from './secret-binding.js';
+
+export { MAX_ENTRY_BYTES } from './keychain-entries.js';
 
 export type SecretKind = 'refresh_token' | 'client_secret' | 'access_token';
 const KINDS: readonly SecretKind[] = ['refresh_token', 'client_secret', 'access_token'];
 
-/** Windows Credential Manager refuses blobs over 2560 bytes (CRED_MAX_CREDENTIAL_BLOB_SIZE). */
-export const MAX_ENTRY_BYTES = 2560;
-const CHUNK_BYTES = 2048;
 /** Beyond this a "secret" is not a token; refuse it rather than fill the keychain. */
 export const MAX_SECRET_BYTES = 64 * 1024;
-const MANIFEST = 'tokentray-chunks:v1:';
 
-export const DEFAULT_SERVICE = 'TokenTray';
+import { DEFAULT_SERVICE } from './keychain-service.js';
+
+export { DEFAULT_SERVICE, keychainService } from './keychain-service.js';
+
+/** An account's token set: what one refresh reads and what one rotation writes. */
+export interface StoredTokens {
+  refreshToken?: string;
+  record?: AccessTokenRecord;
+}
+
+/**
+ * The token set lives in one entry, the account's `refresh_token` entry, behind this prefix.
+ *
+ * Why one entry and not two: a rotation (RFC 9700 §4.14.2) must save the new refresh token before
+ * anything else, and its access token belongs with it. In one entry one keychain write saves both
+ * atomically, and one read gets both, so there is never a new access token beside a spent refresh
+ * token, and the rotated token's unprotected window is a single write. The entry keeps its old
+ * key, so an entry written before holds a plain refresh token and still reads (with the access
+ * token from its old `access_token` entry).
+ */
+const TOKEN_SET = 'tokentray-tokens:v1:';
 
 /**
  * Every secret TokenTray holds, kept in the OS keychain through keytar, one entry per account and
- * kind (`<name>/refresh_token`). A value too large for one entry is split across entries with a
- * manifest in the main one. Chunks are written under a fresh generation before the manifest
- * switches to them, so a failure half-way leaves the previous value whole: nothing is truncated
- * and nothing is lost.
+ * kind (`<name>/refresh_token`, `<name>/client_secret`), of any size (see ./keychain-entries.ts).
  */
 export class SecretVault {
+  readonly #entries: KeychainEntries;
   /** Where each account's secrets may go, as the settings say now (see ./secret-binding.ts). */
-  private destinationsOf: ((name: string) => SecretDestinations | undefined) | undefined;
+  #destinationsOf: ((name: string) => SecretDestinations | undefined) | undefined;
+  /** Accounts seen with an access token in its old entry of its own, deleted once replaced. */
+  readonly #legacy = new Set<string>();
 
-  constructor(
-    private readonly backend: () => Promise<KeychainBackend>,
-    readonly service: string = DEFAULT_SERVICE,
-  ) {}
+  constructor(backend: () => Promise<KeychainBackend>, service: string = DEFAULT_SERVICE) {
+    this.#entries = new KeychainEntries(backend, service);
+  }
 
-  /** From now on, refresh tokens and client secrets are stored for, and read only for, these. */
+  get service(): string {
+    return this.#entries.service;
+  }
+
+  /**
+   * From now on, refresh tokens and client secrets are stored for, and read only for, these. A
+   * vault nobody bound sends nothing (the CLI's cached-token path, tools): it reads values as
+   * they were stored, without their fingerprint, and writes them unbound.
+   */
   bindTo(destinationsOf: (name: string) => SecretDestinations | undefined): void {
-    this.destinationsOf = destinationsOf;
+    this.#destinationsOf = destinationsOf;
+  }
+
+  /** Keychain round trips so far: reads, writes, deletes. */
+  get calls(): Readonly<KeychainCalls> {
+    return this.#entries.calls;
   }
 
   /** `to`: the destinations of an account the settings do not hold (being added or recovered). */
   async get(name: string, kind: SecretKind, to?: SecretDestinations): Promise<string | undefined> {
-    const backend = await this.backend();
-    const key = entryKey(name, kind);
-    const main = await call(() => backend.getPassword(this.service, key), 'read');
-    if (main === null) return undefined;
-    const stored = main.startsWith(MANIFEST) ? await this.readChunks(backend, key, main) : main;
-    // A vault nobody bound sends nothing (tests, tools): it reads values as they were given.
-    const value = !BOUND_KINDS.has(kind)
-      ? stored
-      : this.destinationsOf === undefined
-        ? withoutSeal(stored)
-        : await unseal(
-            stored,
-            to ?? this.destinationsOf(name),
-            `${kind.replace('_', ' ')} of "${name}"`,
-          );
-    registerSecret(value);
-    return value;
-  }
-
-  /** `to` names the destinations of an account the settings do not hold yet (it is being added). */
-  async set(
-    name: string,
-    kind: SecretKind,
-    secret: string,
-    to?: SecretDestinations,
-  ): Promise<void> {
-    const value = await this.sealFor(name, kind, secret, to);
-    await this.write(name, kind, value, secret);
-  }
-
-  private async sealFor(
-    name: string,
-    kind: SecretKind,
-    secret: string,
-    to: SecretDestinations | undefined,
-  ): Promise<string> {
-    if (this.destinationsOf === undefined || !BOUND_KINDS.has(kind)) return secret;
-    const destinations = to ?? this.destinationsOf(name);
-    if (destinations === undefined) {
-      throw new TokenTrayError(
-        'no_such_account',
-        `There is no account named "${name}" to keep a secret for.`,
-        { hint: 'It was removed meanwhile; add it again.' },
-      );
-    }
-    return seal(secret, destinations);
-  }
-
-  private async write(
-    name: string,
-    kind: SecretKind,
-    value: string,
-    secret: string,
-  ): Promise<void> {
-    checkSecretSize(kind, secret);
+    if (kind === 'refresh_token') return (await this.getTokens(name, to)).refreshToken;
+    const value = await this.#entries.read(entryKey(name, kind));
+    if (value === undefined) return undefined;
+    const secret = kind === 'client_secret' ? await this.open(name, value, kind, to) : value;
     registerSecret(secret);
-    const backend = await this.backend();
-    const key = entryKey(name, kind);
-    const previous = await call(() => backend.getPassword(this.service, key), 'read');
-    if (Buffer.byteLength(value, 'utf8') <= MAX_ENTRY_BYTES && !value.startsWith(MANIFEST)) {
-      await call(() => backend.setPassword(this.service, key, value), 'write');
-    } else {
-      // Web Crypto is global: importing node:crypto would slow the CLI's cached-token path.
-      const generation = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(4))).toString(
-        'hex',
-      );
-      const chunks = splitUtf8(value, CHUNK_BYTES);
-      for (const [i, chunk] of chunks.entries()) {
-        await call(
-          () => backend.setPassword(this.service, `${key}#${generation}.${i}`, chunk),
-          'write',
-        );
-      }
-      await call(
-        () =>
-          backend.setPassword(
-            this.service,
-            key,
-            `${MANIFEST}${generation}:${chunks.length}:${value.length}`,
-          ),
-        'write',
-      );
+    return secret;
+  }
+
+  /**
+   * Writes one secret; a refresh token written this way replaces the whole token set. `to` names
+   * the destinations of an account the settings do not hold yet (it is being added).
+   */
+  async set(name: string, kind: SecretKind, value: string, to?: SecretDestinations): Promise<void> {
+    checkSecretSize(kind, value);
+    registerSecret(value);
+    if (kind === 'refresh_token') return this.setTokens(name, { refreshToken: value }, to);
+    const stored = kind === 'client_secret' ? await this.sealFor(name, value, to) : value;
+    await this.#entries.write(entryKey(name, kind), stored);
+  }
+
+  /**
+   * The refresh token and the access token, in one read (two for an entry of the old form). The
+   * refresh token only if it was stored for where the account's settings send it now.
+   */
+  async getTokens(name: string, to?: SecretDestinations): Promise<StoredTokens> {
+    const main = await this.#entries.read(entryKey(name, 'refresh_token'));
+    if (main?.startsWith(TOKEN_SET) === true) {
+      const { refreshToken, record } = parseTokenSet(main);
+      return {
+        ...(refreshToken === undefined
+          ? {}
+          : { refreshToken: await this.open(name, refreshToken, 'refresh_token', to) }),
+        ...(record === undefined ? {} : { record }),
+      };
     }
-    if (previous?.startsWith(MANIFEST)) await this.deleteChunks(backend, key, previous);
+    const refreshToken =
+      main === undefined ? undefined : await this.open(name, main, 'refresh_token', to);
+    if (refreshToken !== undefined) registerSecret(refreshToken);
+    const record = await this.legacyAccessToken(name);
+    if (record !== undefined) this.#legacy.add(name);
+    return {
+      ...(refreshToken === undefined ? {} : { refreshToken }),
+      ...(record === undefined ? {} : { record }),
+    };
+  }
+
+  /**
+   * Saves the token set in one write; nothing happens before the write that it does not need.
+   * The refresh token is sealed to the account's destinations (a digest, no keychain round trip).
+   */
+  async setTokens(name: string, tokens: StoredTokens, to?: SecretDestinations): Promise<void> {
+    if (tokens.refreshToken !== undefined) checkSecretSize('refresh_token', tokens.refreshToken);
+    const refreshToken =
+      tokens.refreshToken === undefined
+        ? undefined
+        : await this.sealFor(name, tokens.refreshToken, to);
+    const value = `${TOKEN_SET}${JSON.stringify({
+      ...(refreshToken === undefined ? {} : { refresh_token: refreshToken }),
+      ...(tokens.record === undefined ? {} : { access: tokens.record }),
+    })}`;
+    checkSecretSize('refresh_token', value);
+    await this.#entries.write(entryKey(name, 'refresh_token'), value);
+    // The old entry's token is superseded: it must not linger in the keychain.
+    if (tokens.record !== undefined && this.#legacy.delete(name))
+      await this.#entries.remove(entryKey(name, 'access_token')).catch(() => undefined);
   }
 
   /** true when there was an entry to delete. */
   async delete(name: string, kind: SecretKind): Promise<boolean> {
-    const backend = await this.backend();
-    const key = entryKey(name, kind);
-    const main = await call(() => backend.getPassword(this.service, key), 'read');
-    if (main === null) return false;
-    await call(() => backend.deletePassword(this.service, key), 'delete');
-    if (main.startsWith(MANIFEST)) await this.deleteChunks(backend, key, main);
-    return true;
+    return this.#entries.remove(entryKey(name, kind));
   }
 
   /** Removes every entry of an account, chunks included; says how many main entries there were. */
@@ -150,21 +150,13 @@ export class SecretVault {
   }
 
   async getAccessToken(name: string): Promise<AccessTokenRecord | undefined> {
-    const raw = await this.get(name, 'access_token');
-    if (raw === undefined) return undefined;
-    try {
-      const record = JSON.parse(raw) as AccessTokenRecord;
-      if (typeof record.accessToken !== 'string' || typeof record.expiresAt !== 'number')
-        return undefined;
-      registerSecret(record.accessToken);
-      return record;
-    } catch {
-      return undefined; // an unreadable cache entry only costs one refresh
-    }
+    return (await this.getTokens(name)).record;
   }
 
+  /** Replaces the access token, keeping the refresh token beside it. */
   async setAccessToken(name: string, record: AccessTokenRecord): Promise<void> {
-    await this.set(name, 'access_token', JSON.stringify(record));
+    const { refreshToken } = await this.getTokens(name);
+    await this.setTokens(name, { ...(refreshToken === undefined ? {} : { refreshToken }), record });
   }
 
   /**
@@ -173,63 +165,61 @@ export class SecretVault {
    * behind, and the next probe overwrites and removes it.
    */
   async probe(): Promise<void> {
-    const backend = await this.backend();
-    const key = 'probe/writable';
-    await call(() => backend.setPassword(this.service, key, 'ok'), 'write');
-    await call(() => backend.deletePassword(this.service, key), 'delete');
+    await this.#entries.probe('probe/writable');
   }
 
   /** The names of accounts that have any entry, for finding orphans after a settings loss. */
   async accountNames(): Promise<string[]> {
-    const backend = await this.backend();
-    const creds = await call(() => backend.findCredentials(this.service), 'read');
+    const accounts = await this.#entries.accounts();
     return [
       ...new Set(
-        creds.map((c) => c.account.split('/')[0] ?? '').filter((n) => n !== '' && n !== 'probe'),
+        accounts.map((a) => a.split('/')[0] ?? '').filter((n) => n !== '' && n !== 'probe'),
       ),
     ];
   }
 
-  private async readChunks(backend: KeychainBackend, key: string, main: string): Promise<string> {
-    const manifest = parseManifest(main);
-    const parts: string[] = [];
-    for (let i = 0; manifest !== undefined && i < manifest.count; i++) {
-      const part = await call(
-        () => backend.getPassword(this.service, `${key}#${manifest.generation}.${i}`),
-        'read',
-      );
-      if (part === null) break;
-      parts.push(part);
-    }
-    const value = parts.join('');
-    if (
-      manifest === undefined ||
-      parts.length !== manifest.count ||
-      value.length !== manifest.length
-    ) {
+  /** A sent secret, sealed to where it may go (the account's, or `to` for one being added). */
+  private async sealFor(
+    name: string,
+    secret: string,
+    to: SecretDestinations | undefined,
+  ): Promise<string> {
+    if (this.#destinationsOf === undefined) return secret;
+    const destinations = to ?? this.#destinationsOf(name);
+    if (destinations === undefined) {
       throw new TokenTrayError(
-        'keychain_unavailable',
-        `The keychain entry "${key}" is incomplete: some of its parts are missing.`,
-        {
-          hint: 'Another program may have removed them. Remove the account and add it again.',
-        },
+        'no_such_account',
+        `There is no account named "${name}" to keep a secret for.`,
+        { hint: 'It was removed meanwhile; add it again.' },
       );
     }
-    return value;
+    return seal(secret, destinations);
   }
 
-  /**
-   * Deletes the parts a manifest names. Not by searching the service: keytar aborts the process
-   * when an entry another process deletes vanishes between its search and its read
-   * (atom/node-keytar#477).
-   */
-  private async deleteChunks(backend: KeychainBackend, key: string, main: string): Promise<void> {
-    const manifest = parseManifest(main);
-    for (let i = 0; manifest !== undefined && i < manifest.count; i++) {
-      const part = `${key}#${manifest.generation}.${i}`;
-      await call(() => backend.deletePassword(this.service, part), 'delete');
-    }
+  /** A stored sent secret, if it was stored for where the account sends it now. */
+  private async open(
+    name: string,
+    stored: string,
+    kind: SecretKind,
+    to: SecretDestinations | undefined,
+  ): Promise<string> {
+    if (this.#destinationsOf === undefined) return withoutSeal(stored);
+    return unseal(
+      stored,
+      to ?? this.#destinationsOf(name),
+      `${kind.replace('_', ' ')} of "${name}"`,
+    );
   }
+
+  /** Accounts stored before the token set existed keep their access token in its own entry. */
+  private async legacyAccessToken(name: string): Promise<AccessTokenRecord | undefined> {
+    const raw = await this.#entries.read(entryKey(name, 'access_token'));
+    return raw === undefined ? undefined : parseRecord(raw);
+  }
+}
+
+function entryKey(name: string, kind: SecretKind): string {
+  return `${name}/${kind}`;
 }
 
 /**
@@ -248,47 +238,42 @@ export function checkSecretSize(kind: SecretKind, value: string): void {
   );
 }
 
-function entryKey(name: string, kind: SecretKind): string {
-  return `${name}/${kind}`;
-}
-
-function parseManifest(
-  main: string,
-): { generation: string; count: number; length: number } | undefined {
-  const [generation, count, length] = main.slice(MANIFEST.length).split(':');
-  if (generation === undefined || count === undefined || length === undefined) return undefined;
-  return { generation, count: Number(count), length: Number(length) };
-}
-
-/** Splits on code-point boundaries so no chunk holds half a UTF-8 sequence. */
-function splitUtf8(value: string, maxBytes: number): string[] {
-  const chunks: string[] = [];
-  let current = '';
-  let size = 0;
-  for (const ch of value) {
-    const n = Buffer.byteLength(ch, 'utf8');
-    if (size + n > maxBytes) {
-      chunks.push(current);
-      current = '';
-      size = 0;
-    }
-    current += ch;
-    size += n;
-  }
-  if (current !== '' || chunks.length === 0) chunks.push(current);
-  return chunks;
-}
-
-async function call<T>(op: () => Promise<T>, action: 'read' | 'write' | 'delete'): Promise<T> {
+function parseTokenSet(value: string): StoredTokens {
+  let fields: { refresh_token?: unknown; access?: unknown };
   try {
-    return await op();
-  } catch (err) {
-    throw classifyKeychainError(err, action);
+    fields = JSON.parse(value.slice(TOKEN_SET.length)) as typeof fields;
+  } catch {
+    throw new TokenTrayError(
+      'keychain_unavailable',
+      'A keychain entry of TokenTray is unreadable.',
+      {
+        hint: 'Another program may have changed it. Remove the account and add it again.',
+      },
+    );
   }
+  const refreshToken = typeof fields.refresh_token === 'string' ? fields.refresh_token : undefined;
+  if (refreshToken !== undefined) registerSecret(refreshToken);
+  const record = parseRecord(fields.access);
+  return {
+    ...(refreshToken === undefined ? {} : { refreshToken }),
+    ...(record === undefined ? {} : { record }),
+  };
 }
 
-/** The keychain service name; `TOKENTRAY_KEYCHAIN_SERVICE` separates a demo from real accounts. */
-export function keychainService(env: NodeJS.ProcessEnv = process.env): string {
-  const service = env.TOKENTRAY_KEYCHAIN_SERVICE;
-  return service !== undefined && service.trim() !== '' ? service : DEFAULT_SERVICE;
+/** An unreadable access-token record only costs one refresh, so it reads as none. */
+function parseRecord(raw: unknown): AccessTokenRecord | undefined {
+  try {
+    const record = (typeof raw === 'string' ? JSON.parse(raw) : raw) as AccessTokenRecord;
+    if (
+      typeof record !== 'object' ||
+      record === null ||
+      typeof record.accessToken !== 'string' ||
+      typeof record.expiresAt !== 'number'
+    )
+      return undefined;
+    registerSecret(record.accessToken);
+    return record;
+  } catch {
+    return undefined;
+  }
 }

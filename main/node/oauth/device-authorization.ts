@@ -66,7 +66,12 @@ export async function requestDeviceAuthorization(
       interval: Math.max(1, body.interval ?? 5),
     };
   } catch (err) {
-    throw classifySignInError(err, account.deviceAuthorizationEndpoint, tokens.time());
+    throw classifySignInError(
+      err,
+      account.deviceAuthorizationEndpoint,
+      tokens.time(),
+      'device authorization endpoint',
+    );
   }
 }
 

@@ -17,7 +17,12 @@ const DEAD_GRANT_ERRORS = new Set(['invalid_grant', 'bad_refresh_token']);
  * Classifies a failure at the end of a sign-in (code exchange, device poll), where there is no
  * account yet: a refused grant means this sign-in failed, not that an account needs another.
  */
-export function classifySignInError(err: unknown, endpoint: string, now: number): TokenTrayError {
+export function classifySignInError(
+  err: unknown,
+  endpoint: string,
+  now: number,
+  role: EndpointRole = 'token endpoint',
+): TokenTrayError {
   if (err instanceof oauth.ResponseBodyError) {
     const said = err.error_description ? `${err.error}: ${err.error_description}` : err.error;
     const short = said.slice(0, 200);
@@ -39,12 +44,23 @@ export function classifySignInError(err: unknown, endpoint: string, now: number)
       );
     }
   }
-  return classifyTokenError(err, endpoint, now);
+  return classifyTokenError(err, endpoint, now, role);
 }
 
-export function classifyTokenError(err: unknown, endpoint: string, now: number): TokenTrayError {
+/** Which endpoint a request went to, as messages name it. */
+export type EndpointRole =
+  'token endpoint' | 'revocation endpoint' | 'device authorization endpoint' | 'discovery document';
+
+export function classifyTokenError(
+  err: unknown,
+  endpoint: string,
+  now: number,
+  role: EndpointRole = 'token endpoint',
+): TokenTrayError {
   if (err instanceof TokenTrayError) return err;
-  const where = originOf(endpoint);
+  // `where` starts a sentence; `there` goes mid-sentence.
+  const there = originOf(endpoint, role);
+  const where = there.charAt(0).toUpperCase() + there.slice(1);
 
   if (err instanceof oauth.ResponseBodyError) {
     const said = err.error_description ? `${err.error}: ${err.error_description}` : err.error;
@@ -120,9 +136,9 @@ export function classifyTokenError(err: unknown, endpoint: string, now: number):
 
   if (hasCode(err, 'UND_ERR_RES_EXCEEDED_MAX_SIZE')) return oversized(where, err);
   if (isNetworkError(err)) {
-    return transient(`Could not reach ${where}: ${networkReason(err)}.`, undefined, err);
+    return transient(`Could not reach ${there}: ${networkReason(err)}.`, undefined, err);
   }
-  return new TokenTrayError('internal', `The request to ${where} failed unexpectedly.`, {
+  return new TokenTrayError('internal', `The request to ${there} failed unexpectedly.`, {
     cause: err,
   });
 }
@@ -230,10 +246,34 @@ function networkReason(err: unknown): string {
   return 'network error';
 }
 
-function originOf(endpoint: string): string {
+function originOf(endpoint: string, role: EndpointRole): string {
   try {
-    return `The token endpoint at ${new URL(endpoint).host}`;
+    return `the ${role} at ${new URL(endpoint).host}`;
   } catch {
-    return 'The token endpoint';
+    return `the ${role}`;
   }
+}
+
+/** Failures that happen before a request leaves this machine: nothing reached the server. */
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * Whether a failed request may have been processed by the server although no answer came back:
+ * a reset, a closed socket or a timeout after the request was sent. A refused connection or an
+ * unknown host never left; an HTTP answer, even a 5xx, is the server's word. RFC 9700 §4.14.2
+ * makes this matter: a rotated refresh token in a lost answer leaves ours spent.
+ */
+export function mayHaveReachedServer(error: TokenTrayError): boolean {
+  if (error.code !== 'transient' || error.cause instanceof oauth.ResponseBodyError) return false;
+  const chain = causes(error.cause);
+  if (chain.some((e) => asResponse(e) !== undefined)) return false;
+  if (chain.some((e) => NOT_SENT.has(String((e as { code?: unknown }).code)))) return false;
+  return isNetworkError(error.cause);
 }

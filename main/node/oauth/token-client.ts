@@ -138,7 +138,7 @@ export class TokenClient {
       );
       await oauth.processRevocationResponse(response);
     } catch (err) {
-      throw classifyTokenError(err, account.revocationEndpoint, this.now());
+      throw classifyTokenError(err, account.revocationEndpoint, this.now(), 'revocation endpoint');
     }
   }
 
@@ -156,7 +156,7 @@ export class TokenClient {
       });
       as = await oauth.processDiscoveryResponse(issuer, response);
     } catch (err) {
-      const cause = classifyTokenError(err, issuer.href, this.now());
+      const cause = classifyTokenError(err, issuer.href, this.now(), 'discovery document');
       if (cause.code === 'transient') throw cause;
       throw new TokenTrayError(
         'discovery_failed',

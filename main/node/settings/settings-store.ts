@@ -1,4 +1,4 @@
-import { renameSync } from 'node:fs';
+import { renameSync, statSync } from 'node:fs';
 import type Conf from 'conf';
 import type { Account } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
@@ -31,11 +31,17 @@ function isCorruption(err: unknown): err is Error {
  * The settings file: non-secret account metadata and options, validated against one schema.
  * Secrets never come here; they live in the keychain (see ../keychain/secret-vault.ts).
  *
- * Reads go to disk each time (conf does not cache), so several processes see each other's
- * changes. Writes are read-modify-write under a file lock so they do not overwrite each other.
+ * The file is parsed and validated once, then served from a snapshot until it changes on disk:
+ * every read compares the file's inode, size and mtime (one stat, no parse) with the snapshot's,
+ * so another process's change is still seen at once. Writes are read-modify-write under a file
+ * lock so they do not overwrite each other.
  */
 export class SettingsStore {
   private backing: SettingsBacking;
+  /** The last parse, and the stat it belongs to. Deeply frozen: callers share it. */
+  private snapshot: { stamp: string; data: SettingsData } | undefined;
+  /** How often the file was parsed and validated (conf's `store` getter), for the bench. */
+  readonly counts = { parses: 0 };
 
   private constructor(
     readonly dataDir: string,
@@ -54,22 +60,29 @@ export class SettingsStore {
     return this.backing.path;
   }
 
-  /** The whole file, validated. A file that became corrupt since opening is set aside too. */
+  /**
+   * The whole file, validated; parsed again only when it changed on disk. A file that became
+   * corrupt since opening is set aside too. The result is frozen: change it through mutate().
+   */
   read(): SettingsData {
+    const stamp = this.stamp();
+    if (this.snapshot?.stamp === stamp) return this.snapshot.data;
     let data: Partial<SettingsData>;
     try {
-      data = this.backing.store;
+      data = this.parse();
     } catch (err) {
       if (!isCorruption(err)) throw err;
       this.backing = this.openOrSetAside();
-      data = this.backing.store;
+      data = this.parse();
     }
     // A file deleted while we run reads as {}: conf only fills defaults when it opens.
-    return {
+    const whole = deepFreeze({
       ...data,
       accounts: data.accounts ?? {},
       options: { ...DEFAULT_OPTIONS, ...data.options },
-    };
+    });
+    this.snapshot = { stamp, data: whole };
+    return whole;
   }
 
   accounts(): Account[] {
@@ -77,7 +90,8 @@ export class SettingsStore {
   }
 
   account(name: string): Account | undefined {
-    return Object.hasOwn(this.read().accounts, name) ? this.read().accounts[name] : undefined;
+    const { accounts } = this.read();
+    return Object.hasOwn(accounts, name) ? accounts[name] : undefined;
   }
 
   requireAccount(name: string): Account {
@@ -102,6 +116,8 @@ export class SettingsStore {
         const data = structuredClone(this.read());
         change(data);
         this.backing.store = data;
+        // Under the lock no other writer can come between the write and this stat.
+        this.snapshot = { stamp: this.stamp(), data: deepFreeze(structuredClone(data)) };
       },
       { waitMs: 10_000 },
     );
@@ -114,9 +130,25 @@ export class SettingsStore {
     });
   }
 
+  private parse(): Partial<SettingsData> {
+    this.counts.parses++;
+    return this.backing.store;
+  }
+
+  /** What identifies one version of the file: a write by conf renames a new file into place. */
+  private stamp(): string {
+    try {
+      const st = statSync(this.backing.path, { bigint: true });
+      return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+    } catch {
+      return 'none';
+    }
+  }
+
   private openOrSetAside(): SettingsBacking {
     const options = settingsFileOptions(this.dataDir);
     try {
+      this.counts.parses++;
       return this.open(options);
     } catch (err) {
       if (!isCorruption(err)) throw err;
@@ -143,4 +175,12 @@ export class SettingsStore {
       return this.open(options);
     }
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

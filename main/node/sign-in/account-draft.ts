@@ -6,10 +6,11 @@ import {
   type AccountEndpoints,
   type ClientAuthMethod,
 } from '../../common/account.js';
+import { accountExists, clientSecretRule } from '../../common/add-account-rules.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { registerSecret } from '../../common/redact.js';
 import type { AddAccountRequest } from '../../common/ipc-contract.js';
-import type { TokenEngine } from '../engine/token-engine.js';
+import { engineParts, type TokenEngine } from '../engine/token-engine.js';
 import { checkEndpointUrl } from '../oauth/endpoint-policy.js';
 import { PROVIDER_PRESETS, type FixedEndpoints, type ProviderPreset } from './provider-presets.js';
 
@@ -37,7 +38,7 @@ export async function draftAccount(
   request: AddAccountRequest,
 ): Promise<{ account: Account; clientSecret: string | undefined }> {
   const name = validateAccountName(request.name);
-  if (engine.settings.account(name) !== undefined) throw accountExists(name);
+  if (engineParts(engine).settings.account(name) !== undefined) throw accountExists(name);
   const preset = checkRequestShape(request);
   const clientId = request.clientId.trim();
   if (clientId === '')
@@ -57,26 +58,9 @@ export async function draftAccount(
   if (clientSecret !== undefined) registerSecret(clientSecret);
   if (request.refreshToken !== undefined && request.refreshToken !== '')
     registerSecret(request.refreshToken.trim());
-  if (
-    clientSecret === undefined &&
-    (request.clientAuth === 'client_secret_basic' || request.clientAuth === 'client_secret_post')
-  ) {
-    throw new TokenTrayError(
-      'invalid_input',
-      `Client authentication ${request.clientAuth} needs the client secret.`,
-      { hint: 'Give the client secret, or choose "none" for a public client.' },
-    );
-  }
-  if (clientSecret === undefined && preset.clientSecret === 'required') {
-    throw new TokenTrayError('invalid_input', `${preset.title} needs the client secret.`, {
-      hint: `Set TOKENTRAY_CLIENT_SECRET or type it at the prompt. ${preset.register}`,
-    });
-  }
-  if (clientSecret === undefined && request.method === 'client-credentials') {
-    throw new TokenTrayError('invalid_input', 'A machine account needs its client secret.', {
-      hint: 'Set TOKENTRAY_CLIENT_SECRET or type it at the prompt.',
-    });
-  }
+  const secretRule = clientSecretRule(preset, request.method, request.clientAuth);
+  if (clientSecret === undefined && secretRule.need === 'required')
+    throw new TokenTrayError('invalid_input', secretRule.because, { hint: secretRule.hint });
   if (request.method === 'paste' && (request.refreshToken ?? '').trim() === '') {
     throw new TokenTrayError('invalid_input', 'The refresh token is empty.', {
       hint: 'Set TOKENTRAY_REFRESH_TOKEN, or paste it at the prompt.',
@@ -94,16 +78,12 @@ export async function draftAccount(
     clientId,
     clientAuth: request.clientAuth ?? chooseAuthMethod(clientSecret, authMethods),
     scopes: request.scopes ?? [...preset.defaultScopes],
-    createdAt: new Date(engine.clock.now()).toISOString(),
+    createdAt: new Date(engineParts(engine).clock.now()).toISOString(),
   };
   return { account, clientSecret };
 }
 
-export function accountExists(name: string): TokenTrayError {
-  return new TokenTrayError('account_exists', `An account named "${name}" already exists.`, {
-    hint: `Pick another name, or run \`tokentray remove ${name}\` first.`,
-  });
-}
+export { accountExists };
 
 /**
  * The checks that need nothing but the request itself, so a mistake in the options is reported
@@ -176,7 +156,7 @@ async function resolveEndpoints(
   let authMethods: string[] | undefined;
   const issuer = preset.issuer ?? request.issuer;
   if (issuer !== undefined) {
-    const found = await engine.client.discover(issuer);
+    const found = await engineParts(engine).client.discover(issuer);
     const { authMethods: methods, ...rest } = found;
     endpoints = rest;
     authMethods = methods;

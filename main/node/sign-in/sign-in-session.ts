@@ -3,7 +3,7 @@ import type { Account, SignInMethod } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import type { AddAccountRequest } from '../../common/ipc-contract.js';
 import { provePastedToken, replaceGrant, storeNewAccount } from '../engine/account-registry.js';
-import type { TokenEngine } from '../engine/token-engine.js';
+import { engineParts, type TokenEngine } from '../engine/token-engine.js';
 import {
   buildAuthorizationRequest,
   exchangeAuthorizationCode,
@@ -60,16 +60,19 @@ export async function startSignIn(
 ): Promise<SignInSession> {
   const { account, clientSecret } = await draftAccount(engine, request);
   // A sign-in hands us a refresh token that exists nowhere else: be sure we can keep it.
-  await engine.vault.probe();
+  await engineParts(engine).vault.probe();
   switch (request.method) {
     case 'paste':
       return settled('paste', async () => {
         await provePastedToken(engine, account, clientSecret, (request.refreshToken ?? '').trim());
-        return engine.settings.requireAccount(account.name);
+        return engineParts(engine).settings.requireAccount(account.name);
       });
     case 'client-credentials':
       return settled('client-credentials', async () => {
-        const { record } = await engine.client.clientCredentials(account, clientSecret);
+        const { record } = await engineParts(engine).client.clientCredentials(
+          account,
+          clientSecret,
+        );
         return storeNewAccount(engine, account, clientSecret, { record });
       });
     default:
@@ -86,15 +89,17 @@ export async function startSignInAgain(
   method: 'browser' | 'device',
   deps: SignInDeps,
 ): Promise<SignInSession> {
-  const account = engine.settings.requireAccount(name);
+  const account = engineParts(engine).settings.requireAccount(name);
   if (account.grant === 'client_credentials') {
     throw new TokenTrayError('usage', `"${name}" is a machine account; it has no one to sign in.`, {
       hint: 'Check its client secret, then use Refresh now.',
     });
   }
   const clientSecret =
-    account.clientAuth === 'none' ? undefined : await engine.vault.get(name, 'client_secret');
-  await engine.vault.probe();
+    account.clientAuth === 'none'
+      ? undefined
+      : await engineParts(engine).vault.get(name, 'client_secret');
+  await engineParts(engine).vault.probe();
   return interactive(engine, method, account, clientSecret, deps, (grant) =>
     replaceGrant(engine, name, grant),
   );
@@ -161,7 +166,7 @@ async function interactive(
         answerRedirect(redirect, async (callback) =>
           keep(
             await exchangeAuthorizationCode(
-              engine.client,
+              engineParts(engine).client,
               account,
               clientSecret,
               pending,
@@ -180,12 +185,18 @@ async function interactive(
       };
     }
 
-    const device = await requestDeviceAuthorization(engine.client, account, clientSecret);
+    const device = await requestDeviceAuthorization(
+      engineParts(engine).client,
+      account,
+      clientSecret,
+    );
     // RFC 8628 §3.5: poll for as long as the code lives, unless told to give up sooner.
-    const lifeMs = Math.max(1_000, device.expiresAt - engine.clock.now());
+    const lifeMs = Math.max(1_000, device.expiresAt - engineParts(engine).clock.now());
     timeOutIn(Math.min(deps.timeoutMs ?? lifeMs, lifeMs));
     const done = finish(
-      pollForDeviceToken(engine.client, account, clientSecret, device, signal).then(keep),
+      pollForDeviceToken(engineParts(engine).client, account, clientSecret, device, signal).then(
+        keep,
+      ),
     );
     if (deps.openDeviceUrl === true)
       void deps

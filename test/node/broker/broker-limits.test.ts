@@ -10,7 +10,7 @@ import { startBroker, type Broker } from '../../../main/node/broker/broker-serve
 import { brokerAddress } from '../../../main/node/broker/broker-address.js';
 import { askBrokerToRefresh } from '../../../main/node/broker/broker-client.js';
 import { FORCED_REFRESH_WINDOW_MS } from '../../../main/node/broker/forced-refresh-limit.js';
-import type { TokenEngine } from '../../../main/node/engine/token-engine.js';
+import { engineParts, type TokenEngine } from '../../../main/node/engine/token-engine.js';
 import { addRotatingAccount, openEngine } from '../../support/engine-fixture.js';
 import { startLocalProvider, type LocalProvider } from '../../support/local-provider.js';
 import { ManualClock } from '../../support/manual-clock.js';
@@ -118,7 +118,7 @@ describe('the broker’s limits per connection and per account', () => {
   });
   after(async () => {
     await broker.close();
-    await engine.vault.deleteAccount('work');
+    await engineParts(engine).vault.deleteAccount('work');
     await provider.close();
   });
 

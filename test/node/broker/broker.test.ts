@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AccountStatus } from '../../../main/common/account.js';
-import type { TokenEngine } from '../../../main/node/engine/token-engine.js';
+import { engineParts, type TokenEngine } from '../../../main/node/engine/token-engine.js';
 import { startBroker, type Broker } from '../../../main/node/broker/broker-server.js';
 import { MAX_LINE_BYTES } from '../../../main/node/broker/broker-protocol.js';
 import { tokentray, transcript } from '../../support/cli-runner.js';
@@ -47,9 +47,9 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
   };
 
   const expireInKeychain = async (name: string) => {
-    const record = await engine.vault.getAccessToken(name);
+    const record = await engineParts(engine).vault.getAccessToken(name);
     assert.ok(record);
-    await engine.vault.setAccessToken(name, {
+    await engineParts(engine).vault.setAccessToken(name, {
       ...record,
       issuedAt: record.issuedAt - 7_200_000,
       expiresAt: Date.now() - 1_000,
@@ -72,8 +72,12 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
   });
   after(async () => {
     await broker?.close();
-    for (const name of await engine.vault.accountNames().catch(() => []))
-      await engine.vault.deleteAccount(name).catch(() => undefined);
+    for (const name of await engineParts(engine)
+      .vault.accountNames()
+      .catch(() => []))
+      await engineParts(engine)
+        .vault.deleteAccount(name)
+        .catch(() => undefined);
     await provider.close();
   });
 
@@ -100,7 +104,7 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
     assert.deepEqual(provider.counts(), { success: 1, error: 0, total: 1 });
     assert.deepEqual(statuses, ['refreshing', 'fresh'], 'the app did the refresh');
     const [token] = tokens;
-    assert.equal(token, (await app.vault.getAccessToken('work'))?.accessToken);
+    assert.equal(token, (await engineParts(app).vault.getAccessToken('work'))?.accessToken);
     assert.ok(await isActive(provider, token ?? ''));
   });
 
@@ -133,7 +137,7 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
     assert.equal(readded.code, 0, readded.stderr);
     const fresh = printed(await cli(['token', 'swap'], NO_KEYCHAIN));
     assert.notEqual(fresh, old, 'not the removed grant’s token from the app’s memory');
-    assert.equal(fresh, (await engine.vault.getAccessToken('swap'))?.accessToken);
+    assert.equal(fresh, (await engineParts(engine).vault.getAccessToken('swap'))?.accessToken);
   });
 
   test('the socket is this user’s alone: mode 0600, in a folder of mode 0700', async () => {
@@ -150,7 +154,9 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
 
   test('errors from the app read exactly as local ones, with the same exit codes', async () => {
     await add(engine, 'revoked');
-    await provider.revokeGrantOf((await engine.vault.get('revoked', 'refresh_token')) ?? '');
+    await provider.revokeGrantOf(
+      (await engineParts(engine).vault.get('revoked', 'refresh_token')) ?? '',
+    );
     const refresh = await cli(['refresh', 'revoked'], NO_KEYCHAIN);
     assert.equal(refresh.code, 4, refresh.stderr);
     assert.match(refresh.stderr, /invalid_grant/);
@@ -177,7 +183,7 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
   test('with the app closed, the CLI falls back to the keychain and the lock', async () => {
     await broker?.close();
     broker = undefined;
-    const expected = (await engine.vault.getAccessToken('work'))?.accessToken;
+    const expected = (await engineParts(engine).vault.getAccessToken('work'))?.accessToken;
     assert.equal(printed(await cli(['token', 'work'])), expected);
     await expireInKeychain('work');
     provider.resetCounts();

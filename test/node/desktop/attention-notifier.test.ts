@@ -1,3 +1,4 @@
+import { engineParts } from '../../../main/node/engine/token-engine.js';
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -133,7 +134,7 @@ describe('attention notifications from the real engine', () => {
   test('a grant revoked at the provider: one notification, however many attempts fail', async () => {
     const engine = openEngine(dir, 'TokenTray-test-attention');
     await addRotatingAccount(engine, provider, 'revoked');
-    const current = await engine.vault.get('revoked', 'refresh_token');
+    const current = await engineParts(engine).vault.get('revoked', 'refresh_token');
     await provider.revokeGrantOf(current ?? '');
 
     const notifier = new FakeNotifier();

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ClipboardGuard, CONCEALED_MARKERS } from '../../../main/node/desktop/clipboard-guard.js';
+import {
+  ClipboardGuard,
+  CONCEALED_MARKERS,
+  concealedItem,
+  missingMarkers,
+} from '../../../main/node/desktop/clipboard-guard.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { FakeClipboard } from './fake-clipboard.js';
 
@@ -94,5 +99,34 @@ describe('clipboard guard', () => {
     assert.deepEqual(Object.keys(CONCEALED_MARKERS.darwin ?? {}), [
       'org.nspasteboard.ConcealedType',
     ]);
+  });
+
+  test('every marker carries a payload: Windows may drop an empty format without a word', () => {
+    for (const platform of ['darwin', 'win32', 'linux'] as const) {
+      const markers = CONCEALED_MARKERS[platform] ?? {};
+      assert.ok(Object.keys(markers).length > 0, platform);
+      for (const [format, value] of Object.entries(markers)) {
+        assert.ok(Buffer.byteLength(value) > 0, `${platform} ${format} is empty`);
+      }
+    }
+    // The two Windows DWORDs say 0: "not in history", "not synced".
+    assert.equal(CONCEALED_MARKERS.win32?.CanIncludeInClipboardHistory, '\0\0\0\0');
+  });
+
+  test('one item holds the text and the markers, as Electron names raw formats', () => {
+    assert.deepEqual(concealedItem('darwin', 'tok'), {
+      'text/plain': 'tok',
+      'electron application/osclipboard;format="org.nspasteboard.ConcealedType"': '1',
+    });
+    assert.deepEqual(concealedItem('freebsd', 'tok'), { 'text/plain': 'tok' });
+  });
+
+  test('a marker the clipboard does not hold after the write is found by asking', async () => {
+    const held = new Set(Object.keys(concealedItem('win32', 'tok')));
+    held.delete('electron application/osclipboard;format="CanUploadToCloudClipboard"');
+    const missing = await missingMarkers('win32', async (format) => held.has(format));
+    assert.deepEqual(missing, ['CanUploadToCloudClipboard']);
+    const failing = await missingMarkers('darwin', () => Promise.reject(new Error('no')));
+    assert.deepEqual(failing, ['org.nspasteboard.ConcealedType']);
   });
 });

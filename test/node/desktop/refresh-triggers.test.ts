@@ -8,7 +8,7 @@ import type { AccountStatus } from '../../../main/common/account.js';
 import { RefreshTriggers } from '../../../main/node/desktop/refresh-triggers.js';
 import { removeAccount } from '../../../main/node/engine/account-registry.js';
 import { BackgroundRefresher } from '../../../main/node/engine/background-refresher.js';
-import type { TokenEngine } from '../../../main/node/engine/token-engine.js';
+import { engineParts, type TokenEngine } from '../../../main/node/engine/token-engine.js';
 import { TokenClient } from '../../../main/node/oauth/token-client.js';
 import { addRotatingAccount, openEngine } from '../../support/engine-fixture.js';
 import { startLocalProvider, type LocalProvider } from '../../support/local-provider.js';
@@ -66,7 +66,7 @@ describe('refresh triggers: sleep, network, and accounts changed by the CLI', ()
     const { clock, engine, refresher, triggers } = await setup();
     await add(engine, 'sleepy');
     await refresher.start();
-    const before = await engine.vault.getAccessToken('sleepy');
+    const before = await engineParts(engine).vault.getAccessToken('sleepy');
     assert.ok(before);
 
     // Two hours asleep: the wall clock moved, the timers did not count it.
@@ -79,7 +79,7 @@ describe('refresh triggers: sleep, network, and accounts changed by the CLI', ()
     triggers.woke();
     clock.advance(0);
     await fresh;
-    const after = await engine.vault.getAccessToken('sleepy');
+    const after = await engineParts(engine).vault.getAccessToken('sleepy');
     assert.equal(provider.counts().success, 1);
     assert.ok(
       after !== undefined && after.expiresAt > clock.now() && after.issuedAt > before.expiresAt,
@@ -93,7 +93,10 @@ describe('refresh triggers: sleep, network, and accounts changed by the CLI', ()
     await refresher.start();
     const endpoint = provider.tokenEndpoint;
     const unreachable = await deadEndpoint();
-    await engine.settings.patchAccount('roamer', (a) => (a.tokenEndpoint = unreachable));
+    await engineParts(engine).settings.patchAccount(
+      'roamer',
+      (a) => (a.tokenEndpoint = unreachable),
+    );
 
     const failed = whenStatus(engine, 'roamer', 'error');
     clock.set(clock.now() + 2 * HOUR);
@@ -104,7 +107,7 @@ describe('refresh triggers: sleep, network, and accounts changed by the CLI', ()
     const retryAt = refresher.dueAt('roamer');
     assert.ok(retryAt !== undefined && retryAt > clock.now(), 'a backoff retry is pending');
 
-    await engine.settings.patchAccount('roamer', (a) => (a.tokenEndpoint = endpoint));
+    await engineParts(engine).settings.patchAccount('roamer', (a) => (a.tokenEndpoint = endpoint));
     provider.resetCounts();
     const fresh = whenStatus(engine, 'roamer', 'fresh');
     await triggers.networkBack();
@@ -132,7 +135,7 @@ describe('refresh triggers: sleep, network, and accounts changed by the CLI', ()
 
     await add(cli, 'marked');
     await triggers.settingsChanged();
-    await cli.settings.patchAccount('marked', (a) => {
+    await engineParts(cli).settings.patchAccount('marked', (a) => {
       a.signInRequired = { since: new Date().toISOString(), reason: 'revoked' };
     });
     assert.deepEqual((await triggers.settingsChanged()).changed, ['marked']);

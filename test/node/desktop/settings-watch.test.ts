@@ -1,3 +1,4 @@
+import { engineParts } from '../../../main/node/engine/token-engine.js';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
@@ -22,12 +23,12 @@ describe('settings watch', () => {
       assert.equal(changes, 0);
 
       const cli = openEngine(dir, 'TokenTray-test-watch');
-      await cli.settings.mutate((data) => (data.options.clipboardClearSeconds = 30));
-      await cli.settings.mutate((data) => (data.options.clipboardClearSeconds = 45));
+      await engineParts(cli).settings.mutate((data) => (data.options.clipboardClearSeconds = 30));
+      await engineParts(cli).settings.mutate((data) => (data.options.clipboardClearSeconds = 45));
       for (let i = 0; i < 60 && changes === 0; i++) await sleep(50);
       await sleep(800);
       assert.equal(changes, 1);
-      assert.equal(app.settings.options().clipboardClearSeconds, 45);
+      assert.equal(engineParts(app).settings.options().clipboardClearSeconds, 45);
     } finally {
       watch.stop();
     }

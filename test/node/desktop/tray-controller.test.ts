@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { TokenTrayError } from '../../../main/common/errors.js';
 import { ClipboardGuard } from '../../../main/node/desktop/clipboard-guard.js';
 import { FEEDBACK_MS, TrayController } from '../../../main/node/desktop/tray-controller.js';
-import type { TokenEngine } from '../../../main/node/engine/token-engine.js';
+import { engineParts, type TokenEngine } from '../../../main/node/engine/token-engine.js';
 import { addRotatingAccount, openEngine } from '../../support/engine-fixture.js';
 import { isActive } from '../../support/introspect.js';
 import { startLocalProvider, type LocalProvider } from '../../support/local-provider.js';
@@ -38,12 +38,12 @@ describe('tray controller, with the real engine and provider', () => {
     const guard = new ClipboardGuard({
       clipboard,
       clock,
-      clearAfterSeconds: () => engine.settings.options().clipboardClearSeconds,
+      clearAfterSeconds: () => engineParts(engine).settings.options().clipboardClearSeconds,
     });
     const controller = new TrayController({
       tray,
       engine,
-      configuredDefault: () => engine.settings.read().defaultAccount,
+      configuredDefault: () => engineParts(engine).settings.read().defaultAccount,
       clipboard: guard,
       clock,
       platform,
@@ -64,7 +64,7 @@ describe('tray controller, with the real engine and provider', () => {
     assert.equal(tray.toolTip, 'TokenTray: token fresh');
 
     await controller.click();
-    const stored = await engine.vault.getAccessToken('work');
+    const stored = await engineParts(engine).vault.getAccessToken('work');
     assert.equal(clipboard.text, stored?.accessToken);
     assert.ok(await isActive(provider, clipboard.text), 'the provider accepts it');
     assert.equal(clipboard.concealed, true);
@@ -82,13 +82,16 @@ describe('tray controller, with the real engine and provider', () => {
   test('a click on an expired token refreshes it first', async () => {
     const first = await setup();
     await add(first.engine, 'old');
-    const expired = await first.engine.vault.getAccessToken('old');
+    const expired = await engineParts(first.engine).vault.getAccessToken('old');
     assert.ok(expired);
-    await first.engine.vault.setAccessToken('old', { ...expired, expiresAt: Date.now() - 1000 });
+    await engineParts(first.engine).vault.setAccessToken('old', {
+      ...expired,
+      expiresAt: Date.now() - 1000,
+    });
     // Another process's view: nothing remembered in memory.
     const { clipboard, controller } = await setup(
       'darwin',
-      openEngine(first.engine.settings.dataDir, SERVICE),
+      openEngine(engineParts(first.engine).settings.dataDir, SERVICE),
     );
     await controller.update();
     await controller.click();
@@ -112,7 +115,10 @@ describe('tray controller, with the real engine and provider', () => {
     await controller.update();
     assert.deepEqual(tray.labels().slice(0, 3), ['Copy a token', 'GitHub', 'Work (default)']);
     await controller.perform(tray.action('GitHub'));
-    assert.equal(clipboard.text, (await engine.vault.getAccessToken('gh'))?.accessToken);
+    assert.equal(
+      clipboard.text,
+      (await engineParts(engine).vault.getAccessToken('gh'))?.accessToken,
+    );
     await controller.perform(tray.action('Settings…'));
     await controller.perform(tray.action('Open TokenTray'));
     assert.deepEqual(opened, ['settings', 'accounts']);
@@ -124,13 +130,18 @@ describe('tray controller, with the real engine and provider', () => {
     await controller.update();
     assert.equal(tray.labels()[0], 'Copy token: Work');
     await controller.perform(tray.action('Copy token: Work'));
-    assert.equal(clipboard.text, (await engine.vault.getAccessToken('work'))?.accessToken);
+    assert.equal(
+      clipboard.text,
+      (await engineParts(engine).vault.getAccessToken('work'))?.accessToken,
+    );
   });
 
   test('a grant revoked at the provider turns the icon to attention; a click then reports, copies nothing', async () => {
     const { engine, clipboard, controller, tray, failures, opened } = await setup();
     await add(engine, 'work', 'Work');
-    await provider.revokeGrantOf((await engine.vault.get('work', 'refresh_token')) ?? '');
+    await provider.revokeGrantOf(
+      (await engineParts(engine).vault.get('work', 'refresh_token')) ?? '',
+    );
     await engine.refresh('work').catch(() => undefined);
     await controller.update();
     assert.equal(tray.state, 'attention');

@@ -4,11 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TokenTrayError, isTokenTrayError } from '../../../main/common/errors.js';
-import {
-  addAccount,
-  settleInterruptedOperations,
-} from '../../../main/node/engine/account-registry.js';
-import type { TokenEngine } from '../../../main/node/engine/token-engine.js';
+import { settleInterruptedOperations } from '../../../main/node/engine/account-registry.js';
+import { engineParts, type TokenEngine } from '../../../main/node/engine/token-engine.js';
+import { addAccount } from '../../../main/node/sign-in/add-pasted-account.js';
 import { loadKeytar } from '../../../main/node/keychain/keychain-backend.js';
 import { KeychainWithFailingWrites, openEngine } from '../../support/engine-fixture.js';
 import { startLocalProvider, type LocalProvider } from '../../support/local-provider.js';
@@ -31,7 +29,8 @@ describe('adding a pasted refresh token against a rotating server', () => {
   });
   after(async () => {
     keychain.failWrites = undefined;
-    for (const name of await engine.vault.accountNames()) await engine.vault.deleteAccount(name);
+    for (const name of await engineParts(engine).vault.accountNames())
+      await engineParts(engine).vault.deleteAccount(name);
     await provider.close();
   });
 
@@ -53,12 +52,12 @@ describe('adding a pasted refresh token against a rotating server', () => {
     await assert.rejects(add('locked'), (err) => isTokenTrayError(err, 'keychain_unavailable'));
     keychain.failWrites = undefined;
     assert.equal(provider.counts().total, 0, 'the pasted token was not sent');
-    assert.deepEqual(await engine.vault.accountNames(), []);
+    assert.deepEqual(await engineParts(engine).vault.accountNames(), []);
   });
 
   test('settings that cannot be written after the refresh: the successor is kept, and the blame is right', async () => {
-    const mutate = engine.settings.mutate.bind(engine.settings);
-    engine.settings.mutate = () =>
+    const mutate = engineParts(engine).settings.mutate.bind(engineParts(engine).settings);
+    engineParts(engine).settings.mutate = () =>
       Promise.reject(
         new TokenTrayError(
           'lock_timeout',
@@ -75,12 +74,12 @@ describe('adding a pasted refresh token against a rotating server', () => {
         return true;
       });
     } finally {
-      engine.settings.mutate = mutate;
+      engineParts(engine).settings.mutate = mutate;
     }
     assert.equal(provider.counts().total, 1);
-    assert.equal(engine.settings.account('stuck'), undefined);
+    assert.equal(engineParts(engine).settings.account('stuck'), undefined);
     await settleInterruptedOperations(engine);
-    assert.ok(engine.settings.account('stuck'), 'the next start finished the add');
+    assert.ok(engineParts(engine).settings.account('stuck'), 'the next start finished the add');
     const token = await engine.refresh('stuck');
     assert.ok(token.accessToken.length > 0, 'the kept refresh token is the live one');
   });

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isTokenTrayError } from '../../../main/common/errors.js';
-import { addAccount } from '../../../main/node/engine/account-registry.js';
-import type { TokenEngine } from '../../../main/node/engine/token-engine.js';
+import { engineParts, type TokenEngine } from '../../../main/node/engine/token-engine.js';
+import { addAccount } from '../../../main/node/sign-in/add-pasted-account.js';
 import { MAX_SECRET_BYTES } from '../../../main/node/keychain/secret-vault.js';
 import { startBadTokenEndpoint } from '../../support/bad-token-endpoint.js';
 import { openEngine } from '../../support/engine-fixture.js';
@@ -22,10 +22,12 @@ describe('a refresh token larger than TokenTray keeps', () => {
   before(async () => {
     server = await startBadTokenEndpoint();
     engine = openEngine(await mkdtemp(join(tmpdir(), 'tokentray-oversized-')), SERVICE);
-    const set = engine.vault.set.bind(engine.vault);
-    engine.vault.set = (name, kind, ...rest) => {
-      if (kind === 'refresh_token') writes++;
-      return set(name, kind, ...rest);
+    // Every refresh-token write goes through setTokens (one entry holds the token set).
+    const { vault } = engineParts(engine);
+    const setTokens = vault.setTokens.bind(vault);
+    vault.setTokens = (name, tokens, ...rest) => {
+      if (tokens.refreshToken !== undefined) writes++;
+      return setTokens(name, tokens, ...rest);
     };
     await addAccount(engine, {
       name: 'acct',
@@ -37,7 +39,7 @@ describe('a refresh token larger than TokenTray keeps', () => {
     });
   });
   after(async () => {
-    await engine.vault.deleteAccount('acct');
+    await engineParts(engine).vault.deleteAccount('acct');
     await server.close();
   });
 
@@ -68,6 +70,9 @@ describe('a refresh token larger than TokenTray keeps', () => {
       return true;
     });
     assert.equal(writes, 1, 'a size error is not retried');
-    assert.match(engine.settings.requireAccount('acct').signInRequired?.reason ?? '', /too large/);
+    assert.match(
+      engineParts(engine).settings.requireAccount('acct').signInRequired?.reason ?? '',
+      /too large/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { engineParts } from '../../../main/node/engine/token-engine.js';
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AccountStatus } from '../../../main/common/account.js';
 import { isTokenTrayError } from '../../../main/common/errors.js';
-import { addAccount } from '../../../main/node/engine/account-registry.js';
+import { addAccount } from '../../../main/node/sign-in/add-pasted-account.js';
 import { BackgroundRefresher } from '../../../main/node/engine/background-refresher.js';
 import { loadKeytar } from '../../../main/node/keychain/keychain-backend.js';
 import {
@@ -37,9 +38,12 @@ describe('token engine against a rotating server', () => {
   test('1000 concurrent getToken calls on an expired account send exactly one request', async () => {
     const engine = openEngine(dir, SERVICE);
     await addTo(engine, 'flight');
-    const stale = await engine.vault.getAccessToken('flight');
+    const stale = await engineParts(engine).vault.getAccessToken('flight');
     assert.ok(stale);
-    await engine.vault.setAccessToken('flight', { ...stale, expiresAt: Date.now() - 1 });
+    await engineParts(engine).vault.setAccessToken('flight', {
+      ...stale,
+      expiresAt: Date.now() - 1,
+    });
     const fresh = openEngine(dir, SERVICE); // a new process: nothing cached in memory
     provider.resetCounts();
     const statuses: AccountStatus[] = [];
@@ -64,7 +68,7 @@ describe('token engine against a rotating server', () => {
     const keychain = new KeychainWithFailingWrites(await loadKeytar());
     const engine = openEngine(dir, SERVICE, { backend: async () => keychain, saveAttempts: 2 });
     await addTo(engine, 'locked');
-    const spent = await engine.vault.get('locked', 'refresh_token');
+    const spent = await engineParts(engine).vault.get('locked', 'refresh_token');
 
     keychain.failWrites = /^locked\/refresh_token$/;
     provider.resetCounts();
@@ -73,7 +77,7 @@ describe('token engine against a rotating server', () => {
     );
     assert.equal(provider.counts().success, 1, 'the server rotated the token');
     assert.equal(
-      await engine.vault.get('locked', 'refresh_token'),
+      await engineParts(engine).vault.get('locked', 'refresh_token'),
       spent,
       'the keychain still holds the spent one',
     );
@@ -89,7 +93,7 @@ describe('token engine against a rotating server', () => {
     // The keychain recovers: the engine that holds the new token saves it and carries on.
     keychain.failWrites = undefined;
     assert.equal(await engine.retryUnsaved('locked'), true);
-    assert.notEqual(await engine.vault.get('locked', 'refresh_token'), spent);
+    assert.notEqual(await engineParts(engine).vault.get('locked', 'refresh_token'), spent);
     const record = await openEngine(dir, SERVICE).refresh('locked');
     assert.ok(await isActive(provider, record.accessToken));
     assert.equal(provider.counts().error, 0, 'no reuse was ever detected by the server');

@@ -227,4 +227,31 @@ describe('SecretVault on the real keychain', () => {
 
     await rejectsWith(vault.get('cut', 'refresh_token'), 'keychain_unavailable', /incomplete/);
   });
+
+  it('reads an account stored the old way (two entries), and one write moves it to one entry', async () => {
+    const record = {
+      accessToken: 'at-old',
+      tokenType: 'Bearer',
+      expiresAt: 1_900_000_000_000,
+      issuedAt: 1_899_999_000_000,
+    };
+    const keytar = await loadKeytar();
+    await keytar.setPassword(SERVICE, 'old/refresh_token', 'rt-old');
+    await keytar.setPassword(SERVICE, 'old/access_token', JSON.stringify(record));
+
+    const fresh = new SecretVault(loadKeytar, SERVICE);
+    assert.deepEqual(await fresh.getTokens('old'), { refreshToken: 'rt-old', record });
+    const next = { ...record, accessToken: 'at-new' };
+    await fresh.setTokens('old', { refreshToken: 'rt-new', record: next });
+    assert.deepEqual(
+      (await entries()).map((e) => e.account),
+      ['old/refresh_token'],
+      'the old access-token entry is gone',
+    );
+    assert.deepEqual(await new SecretVault(loadKeytar, SERVICE).getTokens('old'), {
+      refreshToken: 'rt-new',
+      record: next,
+    });
+    assert.equal(await vault.get('old', 'refresh_token'), 'rt-new');
+  });
 });

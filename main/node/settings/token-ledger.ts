@@ -1,0 +1,105 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AccessTokenRecord } from '../../common/account.js';
+import { stateDir } from '../paths.js';
+
+/**
+ * What every process may know about an account's tokens without reading a secret: a generation
+ * that moves whenever its token set may have changed, and the current access token's times.
+ */
+export interface LedgerEntry {
+  /** The account this belongs to: one removed and added again under its name is another. */
+  createdAt: string;
+  generation: number;
+  /** Set from before a refresh token is presented until its answer is stored. */
+  pending?: true;
+  issuedAt?: number;
+  expiresAt?: number;
+  scope?: string;
+}
+
+/**
+ * A small file per account in the data folder, so a process re-reads the keychain only when
+ * another process changed the tokens, and `list` or the tray need no secret for a status.
+ *
+ * The generation moves under the account's lock, before a refresh token is presented, and stays
+ * marked pending until the answer is in the keychain. What a process reads meanwhile (or after a
+ * process was killed in between) belongs to no generation, so it is read again before it is
+ * trusted. A lost or unreadable file only costs keychain reads, never a wrong token.
+ */
+export class TokenLedger {
+  readonly #dir: string;
+  #made = false;
+  /** The highest generation this process issued per account. */
+  readonly #issued = new Map<string, number>();
+
+  constructor(dataDir: string) {
+    this.#dir = stateDir(dataDir);
+  }
+
+  read(name: string, createdAt: string): LedgerEntry | undefined {
+    try {
+      const entry = JSON.parse(readFileSync(this.path(name), 'utf8')) as LedgerEntry;
+      if (entry.createdAt !== createdAt || !Number.isSafeInteger(entry.generation))
+        return undefined;
+      return entry;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The generation the keychain's tokens belong to, or undefined while unknown or pending. */
+  settled(name: string, createdAt: string): number | undefined {
+    const entry = this.read(name, createdAt);
+    return entry === undefined || entry.pending === true ? undefined : entry.generation;
+  }
+
+  /**
+   * Moves the generation on, pending; the times are kept until the new token is known. It never
+   * comes back to an earlier number, even after the file was lost: a process whose memory is
+   * labelled with an old generation must never see that label again for other tokens. So a lost
+   * file starts again from the clock, 1024 numbers per millisecond (far above any rate of
+   * refreshes) plus a random part, and this process never issues a number twice.
+   */
+  advance(name: string, createdAt: string): number {
+    const before = this.read(name, createdAt);
+    const fresh = Date.now() * 1024 + Math.floor(Math.random() * 1024);
+    const generation = Math.max(
+      before === undefined ? fresh : before.generation + 1,
+      (this.#issued.get(name) ?? 0) + 1,
+    );
+    this.#issued.set(name, generation);
+    this.write(name, { ...before, createdAt, generation, pending: true });
+    return generation;
+  }
+
+  /** Records the current access token's times at the generation it was stored under. */
+  settle(name: string, createdAt: string, generation: number, record: AccessTokenRecord): void {
+    this.write(name, {
+      createdAt,
+      generation,
+      issuedAt: record.issuedAt,
+      expiresAt: record.expiresAt,
+      ...(record.scope === undefined ? {} : { scope: record.scope }),
+    });
+  }
+
+  remove(name: string): void {
+    rmSync(this.path(name), { force: true });
+  }
+
+  private write(name: string, entry: LedgerEntry): void {
+    if (!this.#made) {
+      mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
+      this.#made = true;
+    }
+    // Written in place, not renamed into place: a reader that meets half a file reads no
+    // generation, which only makes it read the keychain again; a rename costs more than the rest
+    // of a refresh's local work.
+    writeFileSync(this.path(name), JSON.stringify(entry), { mode: 0o600 });
+  }
+
+  private path(name: string): string {
+    return join(this.#dir, `${name}.json`);
+  }
+}

@@ -1,0 +1,107 @@
+// `tokentray refresh` in a new process (no app running) against a new `node` process that makes
+// one bare fetch() POST of the same grant to the same endpoint: what TokenTray adds to a refresh
+// from the shell is its module graph, the settings, the lock and the keychain.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI_PATH, runNode, tokentray } from '../support/cli-runner.js';
+import type { LocalProvider } from '../support/local-provider.js';
+import type { BenchResult } from './bench-result.js';
+
+const WARMUPS = 3;
+const RUNS = 20;
+const TARGET = 1.3;
+const STARTUP_ENV = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS'];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+export async function benchCliRefreshVsNodeFetch(
+  provider: LocalProvider,
+  service: string,
+): Promise<BenchResult> {
+  const home = await mkdtemp(join(tmpdir(), 'tokentray-bench-refresh-'));
+  // googleLike: no rotation, so the bare side may present the same refresh token every time.
+  const { clientId, clientSecret } = provider.clients.googleLike;
+  const refreshToken = await provider.mintRefreshToken(clientId);
+  const cliEnv = { TOKENTRAY_KEYCHAIN_SERVICE: service };
+  try {
+    const added = await tokentray(
+      [
+        'add',
+        'bench-refresh',
+        '--token-endpoint',
+        provider.tokenEndpoint,
+        '--client-id',
+        clientId,
+        '--auth-method',
+        'client_secret_post',
+      ],
+      home,
+      { ...cliEnv, TOKENTRAY_CLIENT_SECRET: clientSecret, TOKENTRAY_REFRESH_TOKEN: refreshToken },
+    );
+    if (added.code !== 0) throw new Error(`tokentray add failed: ${added.stderr}`);
+    const env: NodeJS.ProcessEnv = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !STARTUP_ENV.includes(k))),
+      ...cliEnv,
+      TOKENTRAY_HOME: home,
+    };
+    const body = new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: clientId,
+      client_secret: clientSecret,
+    }).toString();
+    // The secret goes through the environment, not argv, as everywhere else.
+    const bareEnv = { ...env, BENCH_URL: provider.tokenEndpoint, BENCH_BODY: body };
+    const bareScript =
+      "const r = await fetch(process.env.BENCH_URL, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: process.env.BENCH_BODY }); const j = await r.json(); if (typeof j.access_token !== 'string') process.exit(1);";
+    const baseline: number[] = [];
+    const subject: number[] = [];
+    let failures = 0;
+    provider.resetCounts();
+    for (let i = 0; i < WARMUPS + RUNS; i++) {
+      const b = await runNode(['--input-type=module', '-e', bareScript], bareEnv);
+      const s = await runNode([CLI_PATH, 'refresh', 'bench-refresh'], env);
+      if (b.code !== 0 || s.code !== 0) failures++;
+      if (i >= WARMUPS) {
+        baseline.push(b.ms);
+        subject.push(s.ms);
+      }
+    }
+    const counts = provider.counts();
+    const value = median(subject);
+    const base = median(baseline);
+    const ratio = value / base;
+    return {
+      name: 'cli_refresh_vs_node_fetch',
+      value: round(ratio, 3),
+      unit: 'ratio',
+      median_ms: round(value, 2),
+      baseline: round(base, 2),
+      baseline_unit: 'ms',
+      baseline_what: 'node --input-type=module -e "await fetch(POST grant_type=refresh_token)"',
+      paired_ratio: round(median(subject.map((s, i) => s / (baseline[i] as number))), 3),
+      target: TARGET,
+      target_op: '<=',
+      within_target: ratio <= TARGET && failures === 0 && counts.error === 0,
+      samples: RUNS,
+      warmups: WARMUPS,
+      failed_runs: failures,
+      requests_sent: counts.total,
+      requests_expected: 2 * (WARMUPS + RUNS),
+    };
+  } finally {
+    await tokentray(['remove', 'bench-refresh', '--no-revoke'], home, cliEnv).catch(
+      () => undefined,
+    );
+    await rm(home, { recursive: true, force: true });
+  }
+}
