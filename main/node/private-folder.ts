@@ -1,6 +1,6 @@
 import { chmodSync, lstatSync, mkdirSync, statSync, type Stats } from 'node:fs';
 import { TokenTrayError } from '../common/errors.js';
-import { settingsPath } from './paths.js';
+import { journalDir, locksDir, settingsPath, stateDir } from './paths.js';
 
 /**
  * The data folder decides where secrets are sent (config.json names each account's endpoints), so
@@ -8,6 +8,9 @@ import { settingsPath } from './paths.js';
  * another user owns or that group or others may write is refused rather than repaired: someone may
  * already have changed it, and only the user can tell. Read bits alone (a folder from an older
  * version, made under umask 022) are taken away without asking.
+ *
+ * The folders inside that steer what TokenTray does (the token ledger in state/, the journal of
+ * adds and removes, the locks) fall under the same rule: ours, a real folder, writable by us alone.
  *
  * Windows has no uid or mode bits to check; its per-user profile folder is private already.
  */
@@ -24,6 +27,21 @@ export function ensurePrivateDataDir(dir: string): void {
   checkOwnedAndUnwritable(dir, st, uid);
   if ((st.mode & 0o077) !== 0) chmodSync(dir, st.mode & 0o700);
   checkSettingsFile(dir, uid);
+  for (const inner of [stateDir(dir), journalDir(dir), locksDir(dir)]) checkInnerFolder(inner, uid);
+}
+
+/** A folder TokenTray makes inside the data folder, if it is there yet. */
+function checkInnerFolder(path: string, uid: number): void {
+  let st: Stats;
+  try {
+    st = lstatSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // made by us, 0700
+    throw err;
+  }
+  if (!st.isDirectory()) throw unsafe(path, 'is not a folder', st);
+  checkOwnedAndUnwritable(path, st, uid);
+  if ((st.mode & 0o077) !== 0) chmodSync(path, st.mode & 0o700);
 }
 
 /** The settings file alone, for the fast path that reads it without opening the store. */

@@ -3,6 +3,7 @@ import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isValidAccountName, type Account } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
+import { journalDir } from '../paths.js';
 import { isProcessIdentity, selfIdentity, type ProcessIdentity } from '../process-identity.js';
 
 /**
@@ -16,7 +17,6 @@ export type Intent =
   | { op: 'add'; account: Account; holder: ProcessIdentity }
   | { op: 'remove'; name: string; createdAt?: string; revoke: boolean; holder: ProcessIdentity };
 
-const journalDir = (dataDir: string): string => join(dataDir, 'journal');
 const intentPath = (dataDir: string, name: string): string =>
   join(journalDir(dataDir), `${name}.json`);
 
