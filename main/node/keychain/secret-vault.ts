@@ -85,8 +85,9 @@ export class SecretVault {
   async set(name: string, kind: SecretKind, value: string, to?: SecretDestinations): Promise<void> {
     checkSecretSize(kind, value);
     registerSecret(value);
-    if (kind === 'refresh_token') return this.setTokens(name, { refreshToken: value }, to);
-    const stored = kind === 'client_secret' ? await this.sealFor(name, value, to) : value;
+    if (kind === 'refresh_token' && value.startsWith(TOKEN_SET))
+      return this.setTokens(name, { refreshToken: value }, to);
+    const stored = kind === 'access_token' ? value : await this.sealFor(name, value, to);
     await this.#entries.write(entryKey(name, kind), stored);
   }
 
