@@ -79,9 +79,27 @@ describe(
       }
       assert.equal(await modeOf(home), 0o700);
       assert.equal(await modeOf(join(home, 'config.json')), 0o600);
-      for (const sub of ['locks', 'journal'])
+      for (const sub of ['locks', 'journal', 'state'])
         assert.equal(await modeOf(join(home, sub)), 0o700, sub);
       await tokentray(['remove', 'work', '--no-revoke'], home);
+    });
+
+    test('a state/ folder another user owns (the token ledger) is refused, and nothing is sent', async () => {
+      const home = join(base, 'ledger', 'TokenTray');
+      assert.equal((await add('work', home)).code, 0);
+      await expireCachedToken('work');
+      const state = join(home, 'state');
+      await chown(state, 65534, 65534);
+      await chmod(state, 0o777);
+      provider.resetCounts();
+      const result = await tokentray(['refresh', 'work'], home);
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, /state belongs to another user/);
+      assert.equal(provider.counts().total, 0, 'the refresh token was not sent');
+      await chown(state, 0, 0);
+      await chmod(state, 0o700);
+      const removed = await tokentray(['remove', 'work', '--no-revoke'], home);
+      assert.equal(removed.code, 0, removed.stderr);
     });
 
     test('a TOKENTRAY_HOME another user created first is refused before anything is sent', async () => {
