@@ -57,9 +57,10 @@ export const LAYERS = [
     may: ['main/common', 'main/node', 'main/node/engine', 'main/node/oauth'],
     packages: NODE,
   },
+  // The desktop's URL policy uses the oauth folder's one loopback rule (isLoopbackHost).
   {
     folder: 'main/node/desktop',
-    may: ['main/common', 'main/node', 'main/node/engine', 'main/node/sign-in'],
+    may: ['main/common', 'main/node', 'main/node/engine', 'main/node/oauth', 'main/node/sign-in'],
     packages: NODE,
     types: ['main/node/settings', ...ELECTRON_TYPES],
   },

@@ -15,48 +15,66 @@ import { formatToken } from './token-output.js';
  * fresh enough token cached in the keychain. Returns undefined whenever the full path must run:
  * no app and no usable cached token, or an error, which the full path then reports properly.
  */
-export async function fastToken(args: TokenArgs): Promise<string | undefined> {
-  const answer = await tokenFromApp(args);
+export async function fastToken(
+  args: TokenArgs,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
+  const key = answerKey(args, env);
+  const answer = askBroker(args, env);
+  heldAnswer = { key, answer };
+  const answered = await answer;
   // A warning goes to stderr, which only the full path writes: let it answer.
-  if (answer !== undefined)
-    return answer.ok && answer.warning === undefined
-      ? formatToken(answer.value, args.format)
+  if (answered !== undefined)
+    return answered.ok && answered.warning === undefined
+      ? formatToken(answered.value, args.format)
       : undefined;
-  return cachedToken(args);
+  return cachedToken(args, env);
 }
 
-let asked:
+/**
+ * The fast path's answer, held for the full path of the same invocation, so that an error answer
+ * is reported as it came instead of being asked for again. Taken once: a later invocation in the
+ * same process (a test's, in-process) asks the app afresh.
+ */
+let heldAnswer:
   { key: string; answer: Promise<BrokerAnswer<AccessTokenRecord> | undefined> } | undefined;
 
-/**
- * The running app's answer, or undefined when none is running. Asked once per process: when the
- * fast path gets an error answer, the full path reports that same answer instead of asking again.
- */
+/** The running app's answer, or undefined when none is running. */
 export function tokenFromApp(
   args: TokenArgs,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<BrokerAnswer<AccessTokenRecord> | undefined> {
-  const key = `${args.name}\0${String(args.minTtl)}`;
-  if (asked?.key !== key) {
-    asked = {
-      key,
-      answer: askBrokerForToken(resolveDataDir(), {
-        name: args.name,
-        service: keychainService(),
-        ...(args.minTtl === undefined ? {} : { minTtl: args.minTtl }),
-      }),
-    };
-  }
-  return asked.answer;
+  const held = heldAnswer;
+  heldAnswer = undefined;
+  if (held?.key === answerKey(args, env)) return held.answer;
+  return askBroker(args, env);
+}
+
+function answerKey(args: TokenArgs, env: NodeJS.ProcessEnv): string {
+  return `${resolveDataDir(env)}\0${keychainService(env)}\0${args.name}\0${String(args.minTtl)}`;
+}
+
+function askBroker(args: TokenArgs, env: NodeJS.ProcessEnv) {
+  return askBrokerForToken(resolveDataDir(env), {
+    name: args.name,
+    service: keychainService(env),
+    ...(args.minTtl === undefined ? {} : { minTtl: args.minTtl }),
+  });
 }
 
 /** A token that lives long enough for `--min-ttl`, straight from the keychain cache, or undefined. */
-export async function cachedToken(args: TokenArgs): Promise<string | undefined> {
+export async function cachedToken(
+  args: TokenArgs,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
   try {
-    const dataDir = resolveDataDir();
+    const dataDir = resolveDataDir(env);
     const account = peekAccount(dataDir, args.name);
     if (account === undefined || account.signInRequired !== undefined) return undefined;
     if (isBeingRemoved(dataDir, args.name)) return undefined; // the full path says so
-    const record = await new SecretVault(loadKeytar, keychainService()).getAccessToken(args.name);
+    const record = await new SecretVault(loadKeytar, keychainService(env)).getAccessToken(
+      args.name,
+    );
     if (record === undefined || !lastsLongEnough(record, Date.now(), args.minTtl)) return undefined;
     return formatToken(record, args.format);
   } catch {

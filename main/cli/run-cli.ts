@@ -5,9 +5,13 @@ import { listCommand } from './commands/list-command.js';
 import { refreshCommand } from './commands/refresh-command.js';
 import { removeCommand } from './commands/remove-command.js';
 import { tokenCommand } from './commands/token-command.js';
+import { createCliContext, type CliContext } from './cli-context.js';
 import { USAGE } from './usage.js';
 
-const commands: Record<string, (args: string[]) => Promise<void>> = {
+/** A command: its arguments after the command name, and the context it runs in. */
+export type Command = (args: string[], context: CliContext) => Promise<void>;
+
+const commands: Record<string, Command> = {
   add: addCommand,
   token: tokenCommand,
   refresh: refreshCommand,
@@ -16,7 +20,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
 };
 
 /** Runs one CLI invocation and returns its exit code. Errors end here, rendered once, redacted. */
-export async function runCli(argv: string[]): Promise<number> {
+export async function runCli(
+  argv: string[],
+  context: CliContext = createCliContext(),
+): Promise<number> {
   const [name, ...rest] = argv;
   if (
     name === undefined ||
@@ -25,11 +32,11 @@ export async function runCli(argv: string[]): Promise<number> {
     name === '-h' ||
     rest.includes('--help')
   ) {
-    process.stdout.write(USAGE);
+    context.stdout.write(USAGE);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === '--version' || name === '-v') {
-    process.stdout.write(`${typeof VERSION === 'string' ? VERSION : 'dev'}\n`);
+    context.stdout.write(`${typeof VERSION === 'string' ? VERSION : 'dev'}\n`);
     return EXIT.ok;
   }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
@@ -39,13 +46,13 @@ export async function runCli(argv: string[]): Promise<number> {
         hint: 'Run `tokentray --help` for the commands.',
       });
     }
-    await command(rest);
+    await command(rest, context);
     return EXIT.ok;
   } catch (err) {
     const error = isArgsError(err)
       ? new TokenTrayError('usage', err.message, { hint: 'Run `tokentray --help` for usage.' })
       : asTokenTrayError(err);
-    process.stderr.write(`tokentray: ${formatError(error).replace(/\n/g, '\ntokentray: ')}\n`);
+    context.stderr.write(`tokentray: ${formatError(error).replace(/\n/g, '\ntokentray: ')}\n`);
     return error.exitCode;
   }
 }

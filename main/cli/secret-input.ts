@@ -2,23 +2,32 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { TokenTrayError } from '../common/errors.js';
 import { registerSecret } from '../common/redact.js';
+import type { CliContext } from './cli-context.js';
+
+/** The environment variables that may carry a secret to the CLI. */
+export const SECRET_ENV_NAMES = ['TOKENTRAY_CLIENT_SECRET', 'TOKENTRAY_REFRESH_TOKEN'] as const;
 
 /**
  * Secrets never come from argv, where `ps` and shell history would show them. They come from an
  * environment variable, or from a prompt that does not echo, when a person is at a terminal.
+ * A variable is removed from the environment as soon as it is read, so no program started
+ * afterwards (the browser above all, which lives on for hours) inherits it.
  */
 export async function readSecret(
-  envName: string,
+  context: CliContext,
+  envName: (typeof SECRET_ENV_NAMES)[number],
   prompt: string,
   required: boolean,
 ): Promise<string | undefined> {
-  const fromEnv = process.env[envName];
+  const fromEnv = context.env[envName];
+  // Gone from the environment once read, so no child (a browser, an `exec` command) inherits it.
+  Reflect.deleteProperty(context.env, envName);
   if (fromEnv !== undefined && fromEnv !== '') {
     registerSecret(fromEnv);
     return fromEnv;
   }
-  if (process.stdin.isTTY === true && process.stderr.isTTY === true) {
-    const value = (await hiddenPrompt(prompt)).trim();
+  if (context.stdin.isTTY === true && context.stderr.isTTY === true) {
+    const value = (await hiddenPrompt(context, prompt)).trim();
     registerSecret(value);
     if (value !== '' || !required) return value === '' ? undefined : value;
   }
@@ -35,19 +44,19 @@ export async function readSecret(
   );
 }
 
-function hiddenPrompt(prompt: string): Promise<string> {
+function hiddenPrompt(context: CliContext, prompt: string): Promise<string> {
   const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
-  process.stderr.write(prompt);
-  const rl = createInterface({ input: process.stdin, output: muted, terminal: true });
+  context.stderr.write(prompt);
+  const rl = createInterface({ input: context.stdin, output: muted, terminal: true });
   return new Promise((resolve, reject) => {
     rl.on('SIGINT', () => {
       rl.close();
-      process.stderr.write('\n');
+      context.stderr.write('\n');
       reject(new TokenTrayError('usage', 'Cancelled.'));
     });
     rl.question('', (answer) => {
       rl.close();
-      process.stderr.write('\n');
+      context.stderr.write('\n');
       resolve(answer);
     });
   });

@@ -7,6 +7,7 @@ Usage:
               | custom --token-endpoint <url> [--authorization-endpoint <url>]
                        [--device-authorization-endpoint <url>] [--revocation-endpoint <url>]
       how:      --login               sign in in the browser (PKCE, loopback redirect)
+                  [--redirect-port <n>] for servers that match http://127.0.0.1:<n>/callback exactly
                 --device [--open]     sign in with a code on any device
                 --client-credentials  a machine account (client id and secret only)
                 (none)                paste a refresh token

@@ -48,6 +48,13 @@ export interface Account {
   /** Kept so the account can sign in again the way it was added. */
   authorizationEndpoint?: string;
   deviceAuthorizationEndpoint?: string;
+  /**
+   * The ID token signing algorithms discovery announced (`id_token_signing_alg_values_supported`,
+   * OpenID Discovery §3); without them an ID token is checked as RS256 (OpenID Core §3.1.3.7).
+   */
+  idTokenSigningAlgs?: string[];
+  /** A fixed loopback redirect port, for servers that compare redirect URIs port and all. */
+  redirectPort?: number;
   /** Extra authorization request parameters a provider needs, e.g. Google's access_type=offline. */
   authParams?: Record<string, string>;
   clientId: string;
@@ -66,6 +73,7 @@ export interface Account {
 export type AccountEndpoints = Pick<
   Account,
   | 'issuer'
+  | 'idTokenSigningAlgs'
   | 'tokenEndpoint'
   | 'authorizationEndpoint'
   | 'deviceAuthorizationEndpoint'
@@ -98,6 +106,27 @@ export interface AccessTokenRecord {
   /** Epoch ms at which the request that produced it was sent. */
   issuedAt: number;
   scope?: string;
+}
+
+/**
+ * A fixed loopback redirect port (--redirect-port): unprivileged, so no one needs root to listen.
+ * RFC 8252 §7.3 lets the port vary; this is for servers that compare it anyway.
+ */
+export const REDIRECT_PORT_RANGE = { min: 1024, max: 65535 } as const;
+
+/**
+ * Said wherever the redirect URI is named. RFC 8252 §7.3 lets a native app's port vary, but some
+ * servers compare it exactly: then register a port and give it to TokenTray.
+ */
+export const REDIRECT_PORT_HINT =
+  'If the provider insists on an exact port, register http://127.0.0.1:<port>/callback and give that port with --redirect-port (or Advanced > Redirect port).';
+
+export function isRedirectPort(value: unknown): value is number {
+  return (
+    Number.isInteger(value) &&
+    (value as number) >= REDIRECT_PORT_RANGE.min &&
+    (value as number) <= REDIRECT_PORT_RANGE.max
+  );
 }
 
 /** Account names: safe in keychain entry names, lock file names and shell arguments. */

@@ -53,6 +53,8 @@ export interface AddAccountRequest {
   revocationEndpoint?: string;
   /** For method 'paste' only. */
   refreshToken?: string;
+  /** Browser sign-in: listen on this loopback port, for servers that match redirect URIs exactly. */
+  redirectPort?: number;
 }
 
 /** Where a sign-in stands. The first value comes back from `sign-in:start`, the last from `sign-in:wait`. */

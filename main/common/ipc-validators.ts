@@ -1,5 +1,6 @@
 import {
   CLIENT_AUTH_METHODS,
+  isRedirectPort,
   isValidAccountName,
   PROVIDER_IDS,
   SIGN_IN_METHODS,
@@ -69,6 +70,7 @@ export const isAddAccountRequest = isRecordOf<AddAccountRequest>(
     deviceAuthorizationEndpoint: isText(),
     revocationEndpoint: isText(),
     refreshToken: isText(MAX_SECRET),
+    redirectPort: isRedirectPort,
   },
   ['name', 'provider', 'method', 'clientId'],
 );

@@ -1,4 +1,4 @@
-import type { ProviderId, SignInMethod } from './account.js';
+import { REDIRECT_PORT_HINT, type ProviderId, type SignInMethod } from './account.js';
 import type { ProviderField, ProviderView } from './ipc-contract.js';
 
 /** Endpoints a preset knows without discovery. */
@@ -14,6 +14,11 @@ export interface ProviderPreset extends ProviderView {
   issuer?: string;
   /** Or endpoints built from the tenant (Microsoft) or fixed (GitHub). */
   endpoints?: (tenant: string) => FixedEndpoints;
+  /**
+   * Hosts other than the issuer's that this provider's discovered endpoints may use. Anything
+   * else off the issuer's host is refused (see checkDiscoveredHosts in account-draft.ts).
+   */
+  otherEndpointHosts?: string[];
   /** Extra authorization request parameters. */
   authParams?: Record<string, string>;
   /**
@@ -47,6 +52,8 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     register:
       'In Google Cloud Console, APIs & Services > Credentials, create an OAuth client ID of type "Desktop app" (or "TVs and Limited Input devices" for device sign-in).',
     issuer: 'https://accounts.google.com',
+    // Google's token, device and revocation endpoints live on oauth2.googleapis.com.
+    otherEndpointHosts: ['oauth2.googleapis.com'],
     // Google issues a refresh token only with access_type=offline, and again only with consent.
     authParams: { access_type: 'offline', prompt: 'consent' },
     defaultScopes: ['openid', 'email'],
@@ -58,7 +65,8 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     id: 'microsoft',
     title: 'Microsoft Entra ID',
     register:
-      'In Entra ID > App registrations, add the "Mobile and desktop applications" platform with redirect URI http://127.0.0.1/callback, and turn on "Allow public client flows" for device sign-in.',
+      'In Entra ID > App registrations, add the "Mobile and desktop applications" platform with redirect URI http://127.0.0.1/callback, and turn on "Allow public client flows" for device sign-in.' +
+      ` ${REDIRECT_PORT_HINT}`,
     endpoints: (tenant) => ({
       tokenEndpoint: `${microsoftBase(tenant)}/token`,
       authorizationEndpoint: `${microsoftBase(tenant)}/authorize`,
@@ -74,7 +82,8 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     id: 'github',
     title: 'GitHub (GitHub App)',
     register:
-      'Create a GitHub App with "Expire user authorization tokens" on, callback URL http://127.0.0.1/callback, and "Enable Device Flow" for device sign-in.',
+      'Create a GitHub App with "Expire user authorization tokens" on, callback URL http://127.0.0.1/callback, and "Enable Device Flow" for device sign-in.' +
+      ` ${REDIRECT_PORT_HINT}`,
     endpoints: () => ({
       tokenEndpoint: 'https://github.com/login/oauth/access_token',
       authorizationEndpoint: 'https://github.com/login/oauth/authorize',
@@ -93,7 +102,8 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     id: 'oidc',
     title: 'Any OpenID provider',
     register:
-      'Register a native (public or confidential) client with redirect URI http://127.0.0.1/callback and the refresh_token grant.',
+      'Register a native (public or confidential) client with redirect URI http://127.0.0.1/callback and the refresh_token grant.' +
+      ` ${REDIRECT_PORT_HINT}`,
     // OpenID Connect Core §11: offline_access is honoured only together with prompt=consent.
     authParams: { prompt: 'consent' },
     defaultScopes: ['openid', 'offline_access'],
@@ -105,7 +115,8 @@ export const PROVIDER_PRESETS: Record<ProviderId, ProviderPreset> = {
     id: 'custom',
     title: 'Custom OAuth 2.0',
     register:
-      "Register a client with redirect URI http://127.0.0.1/callback; type in the endpoints from the provider's documentation.",
+      "Register a client with redirect URI http://127.0.0.1/callback; type in the endpoints from the provider's documentation." +
+      ` ${REDIRECT_PORT_HINT}`,
     defaultScopes: [],
     fields: ENDPOINT_FIELDS,
     methods: ALL,

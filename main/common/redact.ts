@@ -36,10 +36,40 @@ export function redact(text: string): string {
   return out;
 }
 
+/** The most of any one piece of server text we keep: enough for a sentence, not for a payload. */
+export const MAX_SERVER_TEXT = 200;
+
+/**
+ * C0 and C1 controls (ESC starts a terminal's OSC and CSI sequences), DEL, and the Unicode
+ * format characters that reorder or hide text (bidi overrides and isolates, zero-width marks).
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+/g;
+
+/**
+ * Text a server chose (`error`, `error_description`, a name from an ID token, `token_type`,
+ * discovery fields) made fit to store and show: secrets redacted, control characters replaced by
+ * a space, and cut to `max` characters. Every such string passes here before it is kept in
+ * config.json or reaches a terminal or window.
+ */
+export function serverText(text: unknown, max = MAX_SERVER_TEXT): string {
+  const raw = typeof text === 'string' ? text : String(text);
+  // Redacted whole, then cut: a secret split by a cut could otherwise survive in part.
+  const clean = redact(raw.replace(UNPRINTABLE, ' ')).replace(/\s+/g, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
 /** Renders an error for a person: message, then the hint. Never the cause or a stack. */
 export function formatError(err: unknown): string {
   if (err instanceof TokenTrayError) {
-    return redact(err.hint ? `${err.message}\n${err.hint}` : err.message);
+    // Lines stay lines; any other control character (an escape sequence from anywhere) does not.
+    const text = err.hint ? `${err.message}\n${err.hint}` : err.message;
+    return redact(
+      text
+        .split('\n')
+        .map((line) => line.replace(UNPRINTABLE, ' '))
+        .join('\n'),
+    );
   }
   const name = err instanceof Error ? err.name : typeof err;
   return `Unexpected ${name}. Please report this with the steps that led to it.`;

@@ -26,6 +26,7 @@ import type { SettingsData } from '../node/settings/settings-schema.js';
 import { SettingsStore, type SettingsBacking } from '../node/settings/settings-store.js';
 import { setApplicationMenu } from './app-menu.js';
 import { startAutoUpdates } from './auto-update.js';
+import { askInNativeDialog } from './confirm-dialog.js';
 import { installCliMenuItem } from './cli-install.js';
 import { exposeE2eHooks } from './e2e-hooks.js';
 import { createDesktopTray } from './desktop-tray.js';
@@ -152,6 +153,7 @@ export async function startDesktop(options: {
       if (patch.launchAtLogin !== undefined) loginItem?.userChose(patch.launchAtLogin);
     },
     launchAtLoginNow: () => loginItem?.isEnabled(),
+    askUser: askInNativeDialog,
   });
   const unregisterIpc = registerIpcHandlers(
     service.handlers,
@@ -194,6 +196,7 @@ export async function startDesktop(options: {
   // The tray exists: now the first look at the keychain, which may fail or wait on a prompt.
   const startup = new StartupRecovery({
     async load() {
+      await engine.load();
       await controller.update();
       for (const report of controller.reports) notifier.observe(report);
     },

@@ -1,4 +1,5 @@
 import { app, clipboard, ClipboardItem, Notification, shell } from 'electron';
+import { TokenTrayError } from '../common/errors.js';
 import {
   CONCEALED_MARKERS,
   concealedItem,
@@ -8,6 +9,7 @@ import {
 import type { AttentionNotice, NotifierPort } from '../node/desktop/attention-notifier.js';
 import type { ToastPort } from '../node/desktop/copy-feedback.js';
 import { checkExternalUrl } from '../node/desktop/external-url-policy.js';
+import { redirectPage } from '../node/redirect-page.js';
 import { XdgAutostart, xdgAutostartFile, type LoginItemPort } from '../node/desktop/login-item.js';
 import { X11_SWITCH } from '../node/desktop/wayland-policy.js';
 
@@ -109,7 +111,17 @@ export function loginItemPort(): LoginItemPort | undefined {
 /**
  * Opens a sign-in page in the user's browser: the only call to shell.openExternal in the app
  * (test/lint/security.test.ts checks), behind the https-only policy.
+ *
+ * On Linux, Electron's openExternal runs xdg-open with the URL in its argv, where any local user
+ * can read the state and PKCE challenge; there the browser gets the path of a private page that
+ * leads to the URL instead (redirectPage, as the CLI does). openPath runs xdg-open on that path.
  */
 export async function openInBrowser(url: string): Promise<void> {
-  await shell.openExternal(checkExternalUrl(url));
+  if (process.platform !== 'linux') return shell.openExternal(checkExternalUrl(url));
+  const failed = await shell.openPath(redirectPage(checkExternalUrl(url)));
+  if (failed !== '') {
+    throw new TokenTrayError('internal', `Could not open the browser: ${failed}`, {
+      hint: 'Set a default web browser for HTML files (xdg-settings set default-web-browser), then try again.',
+    });
+  }
 }

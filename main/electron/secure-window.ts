@@ -14,7 +14,18 @@ export interface SecureWindowOptions {
   height: number;
 }
 
-/** The file:// URL of a built page: the only origin the IPC gate answers. */
+/**
+ * The file:// URL of a built page: the only URL the IPC gate answers.
+ *
+ * file://, not a custom scheme through protocol.handle, chosen on purpose (issue 11, finding 8).
+ * A custom scheme would give the pages an origin of their own, which matters where a page could
+ * reach other file:// content. Here nothing can: the gate answers only these exact page URLs
+ * (not "any file://"), every navigation, redirect, pop-up and webview is refused, the session
+ * cancels every network request, and the CSP (default-src 'none', base-uri and form-action
+ * 'none') allows our own scripts and styles only. A protocol handler would be one more piece of
+ * Electron-only code that must map URLs to files without a path-traversal slip, and nothing on
+ * this machine can run it to test it. Revisit if a page ever needs fetch() or a remote origin.
+ */
 export function pageUrl(distDir: string, page: PageName): string {
   return pathToFileURL(join(distDir, 'renderer', page, `${page}.html`)).href;
 }

@@ -1,7 +1,9 @@
 import { clientSecretRule } from '../../main/common/add-account-rules.js';
 import {
+  isRedirectPort,
   isValidAccountName,
   parseScopes,
+  REDIRECT_PORT_RANGE,
   type ClientAuthMethod,
   type SignInMethod,
 } from '../../main/common/account.js';
@@ -82,6 +84,8 @@ export class AddAccountForm {
   private readonly refreshToken = byId<HTMLInputElement>('refresh-token');
   private readonly scopes = byId<HTMLInputElement>('scopes');
   private readonly clientAuth = byId<HTMLSelectElement>('client-auth');
+  private readonly redirectPortField = byId<HTMLElement>('redirect-port-field');
+  private readonly redirectPort = byId<HTMLInputElement>('redirect-port');
   private readonly submit = byId<HTMLButtonElement>('add-submit');
   private readonly problem = byId<HTMLElement>('add-error');
   private readonly progress = byId<HTMLElement>('add-progress');
@@ -170,6 +174,7 @@ export class AddAccountForm {
       ...(this.secretRequired ? [] : [' ', h('span', { class: 'optional' }, '(optional)')]),
     );
     this.tokenField.hidden = method !== 'paste';
+    this.redirectPortField.hidden = method !== 'browser';
     this.submit.textContent = METHODS[method].submit;
   }
 
@@ -194,6 +199,14 @@ export class AddAccountForm {
     }
     if (!this.tokenField.hidden && this.refreshToken.value.trim() === '') {
       return { input: this.refreshToken, message: 'Paste the refresh token.' };
+    }
+    if (!this.redirectPortField.hidden && this.redirectPort.value.trim() !== '') {
+      if (!isRedirectPort(Number(this.redirectPort.value))) {
+        return {
+          input: this.redirectPort,
+          message: `Enter a redirect port from ${REDIRECT_PORT_RANGE.min} to ${REDIRECT_PORT_RANGE.max}, or leave it empty for any.`,
+        };
+      }
     }
     return undefined;
   }
@@ -224,6 +237,8 @@ export class AddAccountForm {
     if (!this.tokenField.hidden) request.refreshToken = this.refreshToken.value.trim();
     if (this.clientAuth.value !== '')
       request.clientAuth = this.clientAuth.value as ClientAuthMethod;
+    if (!this.redirectPortField.hidden && this.redirectPort.value.trim() !== '')
+      request.redirectPort = Number(this.redirectPort.value);
     return request;
   }
 
@@ -273,6 +288,7 @@ export class AddAccountForm {
     }
     for (const field of ALL_FIELDS) byId<HTMLInputElement>(FIELDS[field].input).value = '';
     this.clientAuth.value = '';
+    this.redirectPort.value = '';
     this.scopes.value = (this.preset?.defaultScopes ?? []).join(' ');
     await this.onAdded(account);
     this.notices.status(`Added ${account.label}.`);

@@ -2,9 +2,13 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freshHome, tokentray } from '../support/cli-runner.js';
-import { vault } from '../support/keychain-inspect.js';
+import { freshHome, inProcessTokentray } from '../support/cli-runner.js';
+import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
+
+const SERVICE = testService(import.meta.url);
+const { vault } = keychainOf(SERVICE);
+const tokentray = inProcessTokentray(SERVICE);
 
 // A client configured the way Google's token endpoint behaves (client_secret_post, refresh tokens
 // that do not rotate), found by OpenID discovery; and a public client with no secret at all.

@@ -2,11 +2,27 @@ import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freshHome, tokentray } from '../support/cli-runner.js';
-import { holdLock, startStallingRevocation, startTokentray } from '../support/crash-helpers.js';
+import { freshHome, tokentray as spawnTokentray } from '../support/cli-runner.js';
+import {
+  holdLock,
+  startStallingRevocation,
+  startTokentray as startSpawned,
+} from '../support/crash-helpers.js';
 import { isActive } from '../support/introspect.js';
-import { keychainEntries, vault } from '../support/keychain-inspect.js';
+import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
+
+// Real processes (kill -9, another user), on this file's own keychain service.
+const SERVICE = testService(import.meta.url);
+const { vault, entries: keychainEntries } = keychainOf(SERVICE);
+const withService = (env: NodeJS.ProcessEnv = {}) => ({
+  TOKENTRAY_KEYCHAIN_SERVICE: SERVICE,
+  ...env,
+});
+const tokentray = (args: string[], home: string, env?: NodeJS.ProcessEnv) =>
+  spawnTokentray(args, home, withService(env));
+const startTokentray = (args: string[], home: string, env?: NodeJS.ProcessEnv) =>
+  startSpawned(args, home, withService(env));
 
 /** Polls `condition` until it holds, failing after `ms`: a wait for a state, not for a time. */
 async function until(condition: () => Promise<boolean>, ms = 30_000): Promise<void> {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { chmod, chown, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { tokentray } from '../support/cli-runner.js';
-import { expireCachedToken, keychainEntries, vault } from '../support/keychain-inspect.js';
+import { tokentray as spawnTokentray } from '../support/cli-runner.js';
+import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 import {
   asNobody,
@@ -12,6 +12,16 @@ import {
   startCapturingServer,
   type Capture,
 } from '../support/other-user.js';
+
+// Real processes (kill -9, another user), on this file's own keychain service.
+const SERVICE = testService(import.meta.url);
+const { vault, entries: keychainEntries, expireCachedToken } = keychainOf(SERVICE);
+const withService = (env: NodeJS.ProcessEnv = {}) => ({
+  TOKENTRAY_KEYCHAIN_SERVICE: SERVICE,
+  ...env,
+});
+const tokentray = (args: string[], home: string, env?: NodeJS.ProcessEnv) =>
+  spawnTokentray(args, home, withService(env));
 
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 

@@ -7,14 +7,28 @@ import {
   startBrokenDiscovery,
   type BrokenKind,
 } from '../support/broken-discovery.js';
-import { freshHome, tokentray, type CliResult } from '../support/cli-runner.js';
+import {
+  CLI_PATH,
+  cliEnv,
+  freshHome,
+  inProcessTokentray,
+  start,
+  type CliResult,
+} from '../support/cli-runner.js';
 import { isActive } from '../support/introspect.js';
-import { keychainEntries, vault } from '../support/keychain-inspect.js';
+import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
+import { ManualClock, settleOnClock } from '../support/manual-clock.js';
+import { waitFor } from '../support/wait-for.js';
 
-// Every way of getting a refresh token, end to end: the built CLI, the real oidc-provider with its
-// own login and consent pages, and Chromium in the place of the user's browser. BROWSER is the one
-// place the test steps in: it hands the URL the CLI opens to Playwright.
+const SERVICE = testService(import.meta.url);
+const { vault, entries: keychainEntries } = keychainOf(SERVICE);
+const tokentray = inProcessTokentray(SERVICE);
+
+// Every way of getting a refresh token, end to end: the CLI (in-process, through runCli), the real
+// oidc-provider with its own login and consent pages, and Chromium in the place of the user's
+// browser. BROWSER is the one place the test steps in: it hands the URL the CLI opens to
+// Playwright. Device polling and sign-in timeouts run on a manual clock the test moves.
 describe('adding accounts by signing in', () => {
   let provider: LocalProvider;
   let browser: BrowserHandoff;
@@ -84,12 +98,27 @@ describe('adding accounts by signing in', () => {
 
   test('device code: the user approves in the browser; --open opens the verification URL', async () => {
     const home = await freshHome();
-    const running = tokentray(oidc('si-device', '--device', '--open'), home, browser.env);
+    const clock = new ManualClock(Date.now());
+    const running = tokentray(oidc('si-device', '--device', '--open'), home, browser.env, {
+      clock,
+    });
     const url = await browser.nextUrl();
     assert.match(url, /\/device\?user_code=/, 'the complete verification URI was opened');
+    // One poll before the user approves: authorization_pending, and the CLI keeps polling.
+    const pollsBefore = provider.devicePolls().length;
+    await waitFor(
+      'the first poll to be armed, one interval away',
+      () => clock.nextTimerIn() === 1_000,
+    );
+    clock.advance(1_000);
+    await waitFor(
+      'the first poll to be answered',
+      () => provider.devicePolls().length > pollsBefore,
+    );
+    assert.equal(provider.devicePolls().at(-1)?.answer, 'authorization_pending');
     const page = await browser.newPage();
     await approveDevice(page, url, { allow: true });
-    const added = await running;
+    const added = await settleOnClock(clock, running, { stepMs: 1_000 });
     assert.equal(added.code, 0, added.stderr);
     const code = /enter the code:\n\n {4}(\S+)/.exec(added.stderr)?.[1];
     assert.ok(
@@ -105,6 +134,7 @@ describe('adding accounts by signing in', () => {
     const slow = await startLocalProvider({ deviceIntervalSeconds: 1, slowDownPolls: 1 });
     try {
       const home = await freshHome();
+      const clock = new ManualClock(Date.now());
       const running = tokentray(
         [
           'add',
@@ -120,20 +150,32 @@ describe('adding accounts by signing in', () => {
         ],
         home,
         browser.env,
+        { clock },
       );
       const url = await browser.nextUrl();
-      // Let the first poll be answered slow_down, then approve.
-      while (slow.devicePolls().length < 1) await new Promise((r) => setTimeout(r, 100));
+      await waitFor(
+        'the first poll to be armed, one interval away',
+        () => clock.nextTimerIn() === 1_000,
+      );
+      clock.advance(1_000);
+      // The first poll is answered slow_down: the next one waits 1 + 5 s, and not a moment less.
+      await waitFor('the slow_down answer', () => slow.devicePolls().length === 1);
+      assert.equal(slow.devicePolls()[0]?.answer, 'slow_down');
+      await waitFor('the next poll to be armed', () => (clock.nextTimerIn() ?? Infinity) <= 6_000);
+      assert.equal(clock.nextTimerIn(), 6_000, 'the next poll waits 1 + 5 s');
       const page = await browser.newPage();
       await approveDevice(page, url, { allow: true });
-      const added = await running;
+      clock.advance(5_999);
+      assert.equal(clock.nextTimerIn(), 1, 'no poll before 6 s have passed');
+      assert.equal(slow.devicePolls().length, 1);
+      clock.advance(1);
+      const added = await settleOnClock(clock, running, { stepMs: 6_000 });
       assert.equal(added.code, 0, added.stderr);
       const polls = slow.devicePolls();
-      assert.equal(polls[0]?.answer, 'slow_down');
-      const gaps = polls.slice(1).map((p, i) => p.at - (polls[i]?.at ?? 0));
-      assert.ok(
-        gaps.every((gap) => gap >= 5_800),
-        `every poll after slow_down waits 1+5 s: ${gaps.join(', ')}`,
+      assert.deepEqual(
+        polls.map((p) => p.answer),
+        ['slow_down', 'token'],
+        'after slow_down, one poll 6 s later got the tokens',
       );
       await page.close();
     } finally {
@@ -189,10 +231,13 @@ describe('adding accounts by signing in', () => {
 
   test('declining on the device page stores nothing', async () => {
     const home = await freshHome();
-    const running = tokentray(oidc('si-device-denied', '--device', '--open'), home, browser.env);
+    const clock = new ManualClock(Date.now());
+    const running = tokentray(oidc('si-device-denied', '--device', '--open'), home, browser.env, {
+      clock,
+    });
     const page = await browser.newPage();
     await approveDevice(page, await browser.nextUrl(), { allow: false });
-    const result = await running;
+    const result = await settleOnClock(clock, running, { stepMs: 1_000 });
     assert.match(result.stderr, /declined/);
     await nothingStored(home, 'si-device-denied', result);
     await page.close();
@@ -232,12 +277,40 @@ describe('adding accounts by signing in', () => {
 
   test('a sign-in nobody finishes times out, closes its listener and stores nothing', async () => {
     const home = await freshHome();
-    const running = tokentray(oidc('si-timeout', '--login', '--timeout', '2'), home, browser.env);
+    const clock = new ManualClock(Date.now());
+    const running = tokentray(oidc('si-timeout', '--login', '--timeout', '2'), home, browser.env, {
+      clock,
+    });
     const redirect = new URL(await browser.nextUrl()).searchParams.get('redirect_uri') ?? '';
+    assert.equal((await fetch(new URL('/favicon.ico', redirect))).status, 404, 'it is listening');
+    assert.equal(clock.nextTimerIn(), 2_000, 'the sign-in gives up in 2 s');
+    clock.advance(1_999);
+    assert.equal((await fetch(new URL('/favicon.ico', redirect))).status, 404, 'still listening');
+    clock.advance(1);
     const result = await running;
     assert.match(result.stderr, /not finished within/);
     await nothingStored(home, 'si-timeout', result);
     await assert.rejects(fetch(redirect));
+  });
+
+  test('Ctrl-C in a real process cancels the sign-in: exit 1, the listener closed, nothing stored', async () => {
+    const home = await freshHome();
+    const cli = start(
+      process.execPath,
+      [CLI_PATH, ...oidc('si-interrupted', '--login')],
+      cliEnv(home, { ...browser.env, TOKENTRAY_KEYCHAIN_SERVICE: SERVICE }),
+    );
+    const redirect = new URL(await browser.nextUrl()).searchParams.get('redirect_uri') ?? '';
+    await waitFor('the CLI to say it is waiting', () =>
+      cli.output().stderr.includes('Ctrl-C cancels'),
+    );
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /Sign-in cancelled/);
+    assert.match(result.stderr, /Nothing was stored/);
+    await assert.rejects(fetch(redirect), 'the listener is closed');
+    await nothingStored(home, 'si-interrupted', result);
   });
 
   test('remove revokes the grant at the provider (RFC 7009); --no-revoke leaves it alive', async () => {

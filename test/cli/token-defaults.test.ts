@@ -3,14 +3,20 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freshHome, tokentray } from '../support/cli-runner.js';
-import { vault } from '../support/keychain-inspect.js';
+import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
+
+const SERVICE = testService(import.meta.url);
+const { vault } = keychainOf(SERVICE);
+/** A real `tokentray` process on this file's keychain service: the fast path is part of the rule. */
+const run = (args: string[], home: string, env: NodeJS.ProcessEnv = {}) =>
+  tokentray(args, home, { TOKENTRAY_KEYCHAIN_SERVICE: SERVICE, ...env });
 
 // What `tokentray token` does without --min-ttl, against the real oidc-provider, each command in
 // a new process: a default never makes it fail, and a still-valid token beats an error.
 describe('tokentray token without --min-ttl', () => {
   const add = (provider: LocalProvider, home: string, name: string, refreshToken: string) =>
-    tokentray(
+    run(
       [
         'add',
         name,
@@ -39,8 +45,8 @@ describe('tokentray token without --min-ttl', () => {
 
     test('prints the cached token, refreshing nothing, call after call', async () => {
       provider.resetCounts();
-      const first = await tokentray(['token', 'short'], home);
-      const second = await tokentray(['token', 'short'], home);
+      const first = await run(['token', 'short'], home);
+      const second = await run(['token', 'short'], home);
       assert.equal(first.code, 0, first.stderr);
       assert.equal(second.code, 0, second.stderr);
       assert.equal(first.stdout, second.stdout);
@@ -48,7 +54,7 @@ describe('tokentray token without --min-ttl', () => {
     });
 
     test('an explicit --min-ttl it cannot meet exits 2 and gives the lifetime', async () => {
-      const result = await tokentray(['token', 'short', '--min-ttl', '60'], home);
+      const result = await run(['token', 'short', '--min-ttl', '60'], home);
       assert.equal(result.code, 2, result.stderr);
       assert.equal(result.stdout, '');
       assert.match(result.stderr, /live 40 s, less than the 60 s asked for/);
@@ -75,10 +81,10 @@ describe('tokentray token without --min-ttl', () => {
       });
       await provider.close();
     });
-    after(() => tokentray(['remove', 'down', '--no-revoke'], home));
+    after(() => run(['remove', 'down', '--no-revoke'], home));
 
     test('prints the still-valid token and warns on stderr (exit 0)', async () => {
-      const result = await tokentray(['token', 'down'], home);
+      const result = await run(['token', 'down'], home);
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout, `${token}\n`);
       assert.match(
@@ -89,7 +95,7 @@ describe('tokentray token without --min-ttl', () => {
     });
 
     test('with an explicit --min-ttl it cannot meet, exits 5 and prints nothing', async () => {
-      const result = await tokentray(['token', 'down', '--min-ttl', '60'], home);
+      const result = await run(['token', 'down', '--min-ttl', '60'], home);
       assert.equal(result.code, 5, result.stderr);
       assert.equal(result.stdout, '');
     });
@@ -112,12 +118,12 @@ describe('tokentray token without --min-ttl', () => {
       await writeFile(file, JSON.stringify(data));
     });
     after(async () => {
-      await tokentray(['remove', 'gh', '--no-revoke'], home);
+      await run(['remove', 'gh', '--no-revoke'], home);
       await provider.close();
     });
 
     test('`refresh` says the tokens handed out before no longer work', async () => {
-      const result = await tokentray(['refresh', 'gh'], home);
+      const result = await run(['refresh', 'gh'], home);
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stderr, /Tokens handed out before this refresh no longer work/);
     });

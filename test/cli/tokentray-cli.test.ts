@@ -1,13 +1,30 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { tokentray, freshHome, transcript } from '../support/cli-runner.js';
+import {
+  CLI_PATH,
+  cliEnv,
+  freshHome,
+  inProcessTokentray,
+  start,
+  tokentray as spawnTokentray,
+  transcript,
+} from '../support/cli-runner.js';
 import { isActive } from '../support/introspect.js';
-import { expireCachedToken, keychainEntries, vault } from '../support/keychain-inspect.js';
+import { keychainOf, testService } from '../support/keychain-inspect.js';
+import { waitFor } from '../support/wait-for.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 import { filesContaining } from '../support/secret-scan.js';
 
+const SERVICE = testService(import.meta.url);
+const { vault, entries: keychainEntries, expireCachedToken } = keychainOf(SERVICE);
+/** Each command in-process, through runCli, with its own streams, environment and engine. */
+const tokentray = inProcessTokentray(SERVICE);
+/** Each command in a new process of the built `bin` entry: for the fast path, exit codes and races. */
+const spawned = (args: string[], home: string, env: NodeJS.ProcessEnv = {}) =>
+  spawnTokentray(args, home, { TOKENTRAY_KEYCHAIN_SERVICE: SERVICE, ...env });
+
 // The whole CLI against a real authorization server that rotates refresh tokens and revokes the
-// grant when a spent one comes back, with the real keychain, each command in a new process.
+// grant when a spent one comes back, with the real keychain.
 describe('tokentray CLI with a rotating authorization server', () => {
   let provider: LocalProvider;
   let home: string;
@@ -60,18 +77,18 @@ describe('tokentray CLI with a rotating authorization server', () => {
     );
   });
 
-  test('token prints a live token in every format, and a cached one costs no request', async () => {
+  test("token (the bin entry's fast path) prints a live token in every format, and a cached one costs no request", async () => {
     provider.resetCounts();
-    const raw = await tokentray(['token', 'work'], home);
+    const raw = await spawned(['token', 'work'], home);
     assert.equal(raw.code, 0, raw.stderr);
     const token = raw.stdout.trim();
     assert.ok(await isActive(provider, token), 'the server says the printed token is active');
 
-    const header = await tokentray(['token', 'work', '--format', 'header'], home);
+    const header = await spawned(['token', 'work', '--format', 'header'], home);
     assert.equal(header.stdout, `Authorization: Bearer ${token}\n`);
 
     const json = JSON.parse(
-      (await tokentray(['token', 'work', '--format', 'json'], home)).stdout,
+      (await spawned(['token', 'work', '--format', 'json'], home)).stdout,
     ) as Record<string, unknown>;
     assert.equal(json.access_token, token);
     assert.equal(json.token_type, 'Bearer');
@@ -95,7 +112,7 @@ describe('tokentray CLI with a rotating authorization server', () => {
     assert.notEqual(await vault.get('work', 'refresh_token'), before);
   });
 
-  test('ten refreshes in ten processes never present a spent refresh token', async () => {
+  test('ten refreshes, each by a new CLI engine, never present a spent refresh token', async () => {
     provider.resetCounts();
     for (let i = 0; i < 10; i++) {
       const result = await tokentray(['refresh', 'work'], home);
@@ -109,7 +126,7 @@ describe('tokentray CLI with a rotating authorization server', () => {
     await expireCachedToken('work');
     provider.resetCounts();
     const results = await Promise.all(
-      Array.from({ length: 6 }, () => tokentray(['token', 'work'], home)),
+      Array.from({ length: 6 }, () => spawned(['token', 'work'], home)),
     );
     for (const r of results) assert.equal(r.code, 0, r.stderr);
     assert.equal(
@@ -252,6 +269,55 @@ describe('tokentray CLI with a rotating authorization server', () => {
     assert.match(unknown.stderr, /tokentray list/);
     assert.equal((await tokentray(['refresh', 'nobody'], home)).code, 3);
     assert.equal((await tokentray(['remove', 'nobody'], home)).code, 3);
+  });
+
+  test('the bin entry exits with the code runCli returns: 0, 2 for bad usage, 3 for an unknown account', async () => {
+    const version = await spawned(['--version'], home);
+    assert.equal(version.code, 0, version.stderr);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+/);
+    const usage = await spawned(['token', 'work', '--format', 'xml'], home);
+    assert.equal(usage.code, 2, usage.stderr);
+    assert.match(usage.stderr, /^tokentray: /);
+    const unknown = await spawned(['token', 'nobody'], home);
+    assert.equal(unknown.code, 3, unknown.stderr);
+    assert.match(unknown.stderr, /tokentray list/);
+  });
+
+  test('at a terminal, add prompts for the client secret and refresh token without echoing them', async () => {
+    const { clientId, clientSecret } = provider.clients.rotating;
+    const rt = await provider.mintRefreshToken(clientId, { scope: 'openid offline_access' });
+    spentAndSecret.push(rt);
+    const command = [CLI_PATH, 'add', 'typed', '--token-endpoint', provider.tokenEndpoint]
+      .concat(['--client-id', clientId, '--scope', 'openid offline_access'])
+      .map((arg) => `'${arg}'`)
+      .join(' ');
+    // script(1) runs the CLI on a pseudo-terminal: what a person at a shell sees.
+    const pty = start(
+      'script',
+      ['--quiet', '--return', '--command', `'${process.execPath}' ${command}`, '/dev/null'],
+      cliEnv(home, { TOKENTRAY_KEYCHAIN_SERVICE: SERVICE }),
+    );
+    const screen = () => pty.output().stdout;
+    let result;
+    try {
+      await waitFor('the client secret prompt', () =>
+        screen().includes('Client secret (leave empty for a public client): '),
+      );
+      pty.child.stdin.write(`${clientSecret}\r`);
+      await waitFor('the refresh token prompt', () => screen().includes('Refresh token: '));
+      pty.child.stdin.write(`${rt}\r`);
+      result = await pty.done;
+    } finally {
+      pty.child.kill();
+    }
+    transcript.push(result);
+    assert.equal(result.code, 0, result.stdout);
+    assert.match(result.stdout, /Added "typed"/);
+    assert.ok(!result.stdout.includes(clientSecret), 'the client secret was echoed');
+    assert.ok(!result.stdout.includes(rt), 'the refresh token was echoed');
+    const stored = await vault.get('typed', 'refresh_token');
+    assert.ok(stored !== undefined && stored !== rt, 'the typed token was proven and rotated');
+    assert.equal(await vault.get('typed', 'client_secret'), clientSecret);
   });
 
   test('remove deletes the account and every keychain entry it had', async () => {

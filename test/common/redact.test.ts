@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TokenTrayError } from '../../main/common/errors.js';
-import { formatError, redact, registerSecret } from '../../main/common/redact.js';
+import { formatError, redact, registerSecret, serverText } from '../../main/common/redact.js';
 
 // A JWT as servers return them: header.payload.signature, base64url.
 const JWT =
@@ -91,5 +91,34 @@ describe('formatError', () => {
       }),
     );
     assert.equal(text, 'The OS keychain failed.');
+  });
+});
+
+describe('serverText', () => {
+  it('keeps the words, drops terminal escapes and hidden characters, and caps the length', () => {
+    const secret = 'rt-echoed-back-by-the-server-42';
+    registerSecret(secret);
+    const text = serverText(
+      `\u001b]0;title\u0007\u001b[31mbad\u001b[0m ${secret}\r\n\u202eevil\u200b ${'y'.repeat(1000)}`,
+    );
+    assert.ok(!text.includes(secret), text);
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(text, /[\u0000-\u001f\u007f-\u009f\u200b\u202e]/);
+    assert.match(text, /^\]0;title \[31mbad \[0m \[redacted\] evil y+…$/);
+    assert.equal(text.length, 200);
+  });
+
+  it('redacts a secret before cutting, so no part of one survives the cut', () => {
+    const secret = 'a-long-registered-secret-value-0123456789';
+    registerSecret(secret);
+    const text = serverText(`${'z'.repeat(180)}${secret}`, 200);
+    assert.ok(!text.includes(secret.slice(0, 10)), text);
+  });
+
+  it('formatError keeps line breaks but no other control character', () => {
+    const text = formatError(
+      new TokenTrayError('bad_response', 'said \u001b[2Jhi', { hint: 'next\u0007 step' }),
+    );
+    assert.equal(text, 'said  [2Jhi\nnext  step');
   });
 });

@@ -5,9 +5,12 @@ import type { ElectronApplication, Page } from 'playwright-core';
 import type { TokenTrayApi } from '../../main/common/ipc-api.js';
 import { freshHome, tokentray } from '../support/cli-runner.js';
 import { isActive } from '../support/introspect.js';
-import { vault } from '../support/keychain-inspect.js';
+import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
-import { directLaunchArgs, launch, target, waitFor } from './e2e-launch.js';
+import { directLaunchArgs, launch as launchTarget, target, waitFor } from './e2e-launch.js';
+
+const SERVICE = testService(import.meta.url);
+const { vault } = keychainOf(SERVICE);
 
 // The Electron app itself, driven by Playwright's _electron. It needs the Electron binary, which
 // is downloaded from GitHub and cannot be had on machines without that access: there the suite
@@ -30,11 +33,17 @@ async function addWithCli(provider: LocalProvider, home: string, name: string): 
     ['add', name, '--token-endpoint', provider.tokenEndpoint, '--client-id', clientId],
     home,
     {
+      TOKENTRAY_KEYCHAIN_SERVICE: SERVICE,
       TOKENTRAY_CLIENT_SECRET: clientSecret,
       TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(clientId),
     },
   );
   assert.equal(added.code, 0, added.stderr);
+}
+
+/** The app on this file's own keychain service. */
+function launch(home: string): Promise<ElectronApplication> {
+  return launchTarget(home, { TOKENTRAY_KEYCHAIN_SERVICE: SERVICE });
 }
 
 describe(
@@ -150,7 +159,7 @@ describe(
           pageOf('accounts') === undefined ? true : undefined,
         );
         const second = spawn(target?.executable ?? '', directLaunchArgs(), {
-          env: { ...process.env, TOKENTRAY_HOME: home },
+          env: { ...process.env, TOKENTRAY_HOME: home, TOKENTRAY_KEYCHAIN_SERVICE: SERVICE },
           stdio: 'ignore',
         });
         const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
@@ -178,10 +187,11 @@ describe(
       test('refreshes a short-lived token in the background, rotating safely', async () => {
         const before = await vault.getAccessToken('e2e-short');
         assert.ok(before !== undefined);
-        await waitFor('a refreshed token in the keychain', async () => {
-          const now = await vault.getAccessToken('e2e-short');
-          return now !== undefined && now.expiresAt > before.expiresAt ? true : undefined;
+        const after = await waitFor('the app to store a renewed token', async () => {
+          const stored = await vault.getAccessToken('e2e-short');
+          return stored !== undefined && stored.expiresAt > before.expiresAt ? stored : undefined;
         });
+        assert.ok(after.expiresAt > before.expiresAt);
         assert.equal(provider.counts().error, 0);
       });
     });

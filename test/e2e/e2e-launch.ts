@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron as electron, type ElectronApplication } from 'playwright-core';
+import { waitFor as waitForCondition } from '../support/wait-for.js';
 
 // How the e2e suite finds and starts Electron: the downloaded binary with this checkout as the
 // app, or (TOKENTRAY_E2E_PACKAGED=1) the `npm run dist:e2e` build. Where neither exists the suite
@@ -94,16 +95,11 @@ export function launch(
   });
 }
 
-export async function waitFor<T>(
+/** The suite's waits: the one polling helper, with the longer deadline an app start needs. */
+export function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined> | T | undefined,
   limitMs = 15_000,
 ): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return waitForCondition(what, probe, { timeoutMs: limitMs, intervalMs: 100 });
 }

@@ -11,7 +11,9 @@ import ts from 'typescript';
 //   sandbox and webSecurity on, Node integration off, navigation blocked and pop-ups denied;
 // - ipcMain (so every IPC handler) and webContents.send only in the gate, main/electron/ipc-gate.ts;
 // - ipcRenderer only in preload/;
-// - shell.openExternal only in main/electron/electron-ports.ts, behind checkExternalUrl.
+// - shell.openExternal only in main/electron/electron-ports.ts, behind checkExternalUrl;
+// - shell.openPath (which opens any file, a program too) only there, on the sign-in hand-off page
+//   for a checked URL: redirectPage(checkExternalUrl(url)).
 // https://www.electronjs.org/docs/latest/tutorial/security
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -79,6 +81,7 @@ function checkSecurity(sources: Source[]): string[] {
           report(node, `${target}.send outside ${GATE}: use its typed sendEvent`);
         }
         if (method === 'openExternal') checkOpenExternal(node, path, report);
+        if (method === 'openPath') checkOpenPath(node, path, report);
         if (method === 'setWindowOpenHandler') popupsDenied ||= deniesEverything(node, report);
         if (method === 'on' && isString(node.arguments[0], 'will-navigate')) {
           navigationBlocked ||= alwaysPrevents(node.arguments[1]);
@@ -206,6 +209,22 @@ function checkOpenExternal(call: ts.CallExpression, path: string, report: Report
     lastName(url.expression) !== 'checkExternalUrl'
   ) {
     report(call, 'shell.openExternal must open checkExternalUrl(url), the https-only policy');
+  }
+}
+
+function checkOpenPath(call: ts.CallExpression, path: string, report: Report): void {
+  if (path !== BROWSER_OPENER) return report(call, `shell.openPath outside ${BROWSER_OPENER}`);
+  const page = call.arguments[0];
+  const url = page !== undefined && ts.isCallExpression(page) ? page.arguments[0] : undefined;
+  if (
+    page === undefined ||
+    !ts.isCallExpression(page) ||
+    lastName(page.expression) !== 'redirectPage' ||
+    url === undefined ||
+    !ts.isCallExpression(url) ||
+    lastName(url.expression) !== 'checkExternalUrl'
+  ) {
+    report(call, 'shell.openPath must open redirectPage(checkExternalUrl(url)), nothing else');
   }
 }
 
@@ -351,6 +370,30 @@ describe('Electron security checklist, on the source', () => {
       },
     ];
     assert.match(checkSecurity(unchecked).join(), /must open checkExternalUrl\(url\)/);
+  });
+
+  test('shell.openPath elsewhere, or on anything but the hand-off page of a checked URL, fails', () => {
+    assert.match(
+      problemsWith({
+        path: 'main/electron/z.ts',
+        text: "import { shell } from 'electron';\nvoid shell.openPath('/tmp/x.desktop');\n",
+      }).join(),
+      /shell\.openPath outside/,
+    );
+    const opener = real.find((s) => s.path === BROWSER_OPENER);
+    const checked = 'shell.openPath(redirectPage(checkExternalUrl(url)))';
+    assert.ok(opener?.text.includes(checked));
+    for (const instead of ['shell.openPath(redirectPage(url))', 'shell.openPath(url)']) {
+      const unchecked = [
+        ...real.filter((s) => s.path !== BROWSER_OPENER),
+        { path: BROWSER_OPENER, text: opener?.text.replace(checked, instead) ?? '' },
+      ];
+      assert.match(
+        checkSecurity(unchecked).join(),
+        /openPath must open redirectPage\(checkExternalUrl\(url\)\)/,
+        instead,
+      );
+    }
   });
 
   test('lint also refuses ipcMain, ipcRenderer and BrowserWindow imports where they do not belong', async () => {

@@ -12,6 +12,7 @@ import { engineParts, type TokenEngine } from '../../main/node/engine/token-engi
 import { freshHome } from '../support/cli-runner.js';
 import { addRotatingAccount, openEngine } from '../support/engine-fixture.js';
 import { isActive } from '../support/introspect.js';
+import { waitFor } from '../support/wait-for.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 
 // The installed `tokentray`: a Node single executable application, built here by the release's
@@ -136,18 +137,23 @@ describe('the installed tokentray (single executable)', () => {
       await writeFile(command, script, { mode: 0o755 });
       return command;
     };
+    // The stand-in records its start; under load it may still be loading when the CLI gives up.
     const started = (home: string) =>
-      JSON.parse(readFileSync(join(home, 'stand-in-app.json'), 'utf8')) as {
-        pid: number;
-        argv: string[];
-      };
+      waitFor('the stand-in app to record its start', () =>
+        existsSync(join(home, 'stand-in-app.json'))
+          ? (JSON.parse(readFileSync(join(home, 'stand-in-app.json'), 'utf8')) as {
+              pid: number;
+              argv: string[];
+            })
+          : undefined,
+      );
 
     test('starts the app in the background, waits for its broker, and answers', async () => {
       await placeStandIn();
       const home = await freshHome();
       await addRotatingAccount(openEngine(home, SERVICE), provider, 'work');
       const result = await run(['token', 'work'], home);
-      const app = started(home);
+      const app = await started(home);
       try {
         assert.equal(result.code, 0, result.stderr);
         assert.ok(await isActive(provider, result.stdout.trim()));
@@ -160,10 +166,9 @@ describe('the installed tokentray (single executable)', () => {
         process.kill(app.pid, 'SIGTERM');
       }
       // The broker removes its socket as it closes: the stand-in is gone when it is.
-      for (let i = 0; existsSync(join(home, 'broker', 'broker.sock')); i++) {
-        assert.ok(i < 100, 'the stand-in app did not stop');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await waitFor('the stand-in app to stop', () =>
+        existsSync(join(home, 'broker', 'broker.sock')) ? undefined : true,
+      );
     });
 
     test('an app that does not come up: a bounded wait, then what to do', async () => {
@@ -176,7 +181,7 @@ describe('the installed tokentray (single executable)', () => {
       assert.equal(result.code, 5);
       assert.match(result.stderr, /did not answer within 2 s/);
       assert.match(result.stderr, /Start TokenTray from your applications menu/);
-      assert.equal(started(home).argv[0], '--background');
+      assert.equal((await started(home)).argv[0], '--background');
     });
   });
 });

@@ -31,7 +31,7 @@ describe('accounts window', () => {
     const { page } = await desktop.open('accounts');
     await page.getByRole('heading', { name: 'No accounts yet' }).waitFor();
     await page.getByRole('button', { name: 'Add account' }).click();
-    await waitUntil(() => desktop.settingsOpened.length === 1);
+    await waitUntil('the settings window to open', () => desktop.settingsOpened.length === 1);
   });
 
   test('lists each account with its label, provider, status and time left', async () => {
@@ -55,14 +55,15 @@ describe('accounts window', () => {
   });
 
   test('the countdown ticks while the window is visible, and only then', async () => {
-    const { page } = await desktop.open('accounts');
+    // The page's timers and Date run on Playwright's clock: the test moves time, it never waits.
+    const { page } = await desktop.open('accounts', { fakeClock: true });
     const countdown = row(page, 'Work').locator('time');
     await countdown.waitFor();
     const expiresAt =
       (await engineParts(desktop.engine).vault.getAccessToken('work'))?.expiresAt ?? 0;
     const first = secondsShown(await countdown.innerText());
     assert.ok(Math.abs(first - (expiresAt - Date.now()) / 1000) <= 2, `shows ${first} s left`);
-    await page.waitForTimeout(3_000);
+    await page.clock.runFor(3_000);
     const second = secondsShown(await countdown.innerText());
     // It shows the last second's tick: 3 s later it has moved on by 2 to 4 seconds.
     assert.ok(first - second >= 2 && first - second <= 4, `moved from ${first} to ${second}`);
@@ -71,7 +72,7 @@ describe('accounts window', () => {
     // window is hidden, with the same property and event.
     await setVisibility(page, 'hidden');
     const hidden = await countdown.innerText();
-    await page.waitForTimeout(2_200);
+    await page.clock.runFor(2_200);
     assert.equal(await countdown.innerText(), hidden, 'a hidden window does not tick');
     await setVisibility(page, 'visible');
     const shown = secondsShown(await countdown.innerText());
@@ -102,9 +103,9 @@ describe('accounts window', () => {
   });
 
   test('Refresh now gets a new token, and the countdown starts again', async () => {
-    const { page } = await desktop.open('accounts');
+    const { page } = await desktop.open('accounts', { fakeClock: true });
     const before = await engineParts(desktop.engine).vault.getAccessToken('staging');
-    await page.waitForTimeout(1_100);
+    await page.clock.runFor(1_100);
     desktop.provider.resetCounts();
     await page.getByRole('button', { name: 'Refresh now: Staging' }).click();
     await page.getByRole('status').getByText('Refreshed Staging.').waitFor();
@@ -117,14 +118,24 @@ describe('accounts window', () => {
   });
 
   test('a refresh made elsewhere (the background refresher) reaches the open window', async () => {
+    // A token a minute from its end, so the refresh moves the expiry well up, with no waiting.
+    const record = await engineParts(desktop.engine).vault.getAccessToken('staging');
+    assert.ok(record);
+    await storeAccessTokenElsewhere(desktop.engine, 'staging', {
+      ...record,
+      expiresAt: Date.now() + 60_000,
+    });
     const { page } = await desktop.open('accounts');
     const countdown = row(page, 'Staging').locator('time');
     await countdown.waitFor();
-    await page.waitForTimeout(3_000);
     const before = secondsShown(await countdown.innerText());
+    assert.ok(before <= 61, `shows ${before} s left`);
     await desktop.engine.refresh('staging');
     // Only a push can move it up: the ticks count down from the expiry the window was given.
-    await eventually(async () => secondsShown(await countdown.innerText()) >= before + 2);
+    await eventually(
+      'the pushed refresh to move the countdown up',
+      async () => secondsShown(await countdown.innerText()) >= before + 2,
+    );
   });
 
   test('a grant revoked at the provider shows "Sign in again", and signing in brings it back', async () => {
@@ -172,9 +183,9 @@ describe('accounts window', () => {
     );
     assert.equal(outline, 'solid', 'the focused button has a visible ring');
     await page.keyboard.press('Enter');
-    await waitUntil(() => desktop.clipboard.copied.length === copied + 1);
+    await waitUntil('Enter to copy', () => desktop.clipboard.copied.length === copied + 1);
     await page.keyboard.press('Space');
-    await waitUntil(() => desktop.clipboard.copied.length === copied + 2);
+    await waitUntil('Space to copy', () => desktop.clipboard.copied.length === copied + 2);
     const stored = await engineParts(desktop.engine).vault.getAccessToken('staging');
     assert.equal(desktop.clipboard.last, stored?.accessToken);
   });

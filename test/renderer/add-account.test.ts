@@ -1,5 +1,7 @@
 import { engineParts } from '../../main/node/engine/token-engine.js';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { DesktopFixture } from './desktop-fixture.js';
@@ -13,7 +15,8 @@ describe('settings window: adding accounts', () => {
   let desktop: DesktopFixture;
 
   before(async () => {
-    desktop = await DesktopFixture.start();
+    // A 1 s device polling interval (oidc-provider's default is 5 s), so device sign-in doesn't idle.
+    desktop = await DesktopFixture.start({ deviceIntervalSeconds: 1 });
   });
   after(() => desktop.close());
 
@@ -166,6 +169,34 @@ describe('settings window: adding accounts', () => {
     assert.equal(stored('cancelled'), undefined);
     const submit = page.getByRole('button', { name: 'Sign in with the browser' });
     assert.ok(await submit.evaluate((b) => b === document.activeElement), 'focus back on the form');
+  });
+
+  test('Advanced > Redirect port: checked on the field, then used for the redirect URI', async () => {
+    const { page } = await desktop.open('settings');
+    await fillOpenId(page, 'fixed-port', 'Sign in with the browser');
+    await page.getByText('Advanced', { exact: true }).click();
+    const port = field(page, 'Redirect port');
+    await port.fill('80');
+    await page.getByRole('button', { name: 'Sign in with the browser' }).click();
+    await form(page)
+      .getByRole('alert')
+      .getByText(/redirect port from 1024 to 65535/)
+      .waitFor();
+    assert.equal(await port.getAttribute('aria-invalid'), 'true');
+
+    const free = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = probe.address() as AddressInfo;
+        probe.close(() => resolve(p));
+      });
+    });
+    await port.fill(String(free));
+    await page.getByRole('button', { name: 'Sign in with the browser' }).click();
+    await desktop.userBrowser.nextPage();
+    const opened = new URL(desktop.userBrowser.opened.at(-1) ?? '');
+    assert.equal(opened.searchParams.get('redirect_uri'), `http://127.0.0.1:${free}/callback`);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('status').getByText('Sign-in cancelled. Nothing was stored.').waitFor();
   });
 
   test('by device code: the code is shown, entered on the provider’s page, and the account added', async () => {

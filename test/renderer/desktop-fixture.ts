@@ -11,8 +11,13 @@ import {
 import type { OptionsView } from '../../main/common/ipc-contract.js';
 import { loadKeytar, type KeychainBackend } from '../../main/node/keychain/keychain-backend.js';
 import { openEngine } from '../support/engine-fixture.js';
-import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
+import {
+  startLocalProvider,
+  type LocalProvider,
+  type LocalProviderOptions,
+} from '../support/local-provider.js';
 import { FakeClipboard } from './fake-clipboard.js';
+import { FakeUser } from './fake-user.js';
 import {
   RendererTransport,
   type OpenOptions,
@@ -32,6 +37,8 @@ export class DesktopFixture {
   readonly service: DesktopService;
   readonly settingsOpened: number[] = [];
   readonly applied: OptionsView[] = [];
+  /** Answers the main process's native dialogs (a fake: Electron cannot run here). */
+  readonly user = new FakeUser();
   private readonly windows: RendererWindow[] = [];
 
   private constructor(
@@ -49,22 +56,18 @@ export class DesktopFixture {
       openUrl: this.userBrowser.openUrl,
       openSettings: () => this.settingsOpened.push(Date.now()),
       applyOptions: (options) => this.applied.push(options),
+      askUser: this.user.ask,
     });
   }
 
   static async start(
-    options: {
-      accessTokenTtlSeconds?: number;
+    options: LocalProviderOptions & {
       /** The keychain under the engine (fault injection around the real one, say). */
       backend?: () => Promise<KeychainBackend>;
     } = {},
   ): Promise<DesktopFixture> {
     const [provider, dataDir, transport] = await Promise.all([
-      startLocalProvider(
-        options.accessTokenTtlSeconds === undefined
-          ? {}
-          : { accessTokenTtlSeconds: options.accessTokenTtlSeconds },
-      ),
+      startLocalProvider((({ backend: _backend, ...providerOptions }) => providerOptions)(options)),
       mkdtemp(join(tmpdir(), 'tokentray-renderer-')),
       RendererTransport.start(),
     ]);

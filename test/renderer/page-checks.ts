@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { waitFor } from '../support/wait-for.js';
 import type { RendererWindow } from './test-transport.js';
 
 /**
@@ -54,19 +55,20 @@ export function secondsShown(text: string): number {
   return hours === undefined ? Number(a) * 60 + Number(b) : Number(a) * 3600 + Number(b) * 60;
 }
 
-export async function waitUntil(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** Waits until `check` holds; fails after `timeoutMs`, naming `what` it waited for. */
+export async function waitUntil(
+  what: string,
+  check: () => boolean,
+  timeoutMs = 5_000,
+): Promise<void> {
+  await waitFor(what, check, { timeoutMs, intervalMs: 25 });
 }
 
-/** Polls an async check (something read from the page) until it holds. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Polls an async check (something read from the page) until it holds, naming `what` on failure. */
+export async function eventually(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 5_000,
+): Promise<void> {
+  await waitFor(what, check, { timeoutMs, intervalMs: 50 });
 }

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { isActive } from '../support/introspect.js';
 import { DesktopFixture } from './desktop-fixture.js';
-import { assertNoSecretReached, waitUntil as waitFor } from './page-checks.js';
+import { assertNoSecretReached, waitUntil } from './page-checks.js';
 
 // The settings window's accounts and options sections (renderer/settings), in Chromium, on the
 // real engine, provider and keychain. Adding accounts is in add-account.test.ts.
@@ -43,14 +43,20 @@ describe('settings window: accounts and options', () => {
 
     await refreshAt.fill('70');
     await refreshAt.press('Tab');
-    await waitFor(() => stored().options.refreshAtFraction === 0.7);
+    await waitUntil(
+      'refreshAtFraction 0.7 to be stored',
+      () => stored().options.refreshAtFraction === 0.7,
+    );
 
     await launch.uncheck();
-    await waitFor(() => stored().options.launchAtLogin === false);
+    await waitUntil(
+      'launchAtLogin off to be stored',
+      () => stored().options.launchAtLogin === false,
+    );
     // The app is told, to apply it to the OS.
-    await waitFor(() => desktop.applied.at(-1)?.launchAtLogin === false);
+    await waitUntil('the app to be told', () => desktop.applied.at(-1)?.launchAtLogin === false);
     await updates.uncheck();
-    await waitFor(() => stored().options.autoUpdate === false);
+    await waitUntil('autoUpdate off to be stored', () => stored().options.autoUpdate === false);
 
     await clear.fill('5000');
     await clear.press('Tab');

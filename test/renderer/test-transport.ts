@@ -108,6 +108,8 @@ export interface RendererWindow {
 
 export interface OpenOptions {
   colorScheme?: 'light' | 'dark';
+  /** Installs Playwright's fake clock (page.clock) before the page loads, at the real time. */
+  fakeClock?: boolean;
   viewport?: { width: number; height: number };
 }
 
@@ -153,6 +155,7 @@ export class RendererTransport {
       },
     );
     await page.addInitScript({ content: this.preload });
+    if (options.fakeClock === true) await page.clock.install({ time: Date.now() });
     const stop = service.onAccountsChanged((accounts) => {
       sent.push(JSON.stringify(accounts));
       page

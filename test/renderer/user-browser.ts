@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { within } from '../support/wait-for.js';
 
 /**
  * The user's web browser, for the desktop service's openUrl: a real Chromium page per URL, as
@@ -24,7 +25,11 @@ export class UserBrowser {
   nextPage(): Promise<Page> {
     const page = this.ready.shift();
     if (page !== undefined) return Promise.resolve(page);
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return within(
+      'the app to open a page in the browser',
+      new Promise((resolve) => this.waiting.push(resolve)),
+      30_000,
+    );
   }
 
   /** Opens a page the test itself navigates, as a user typing the URL. Only loopback loads. */

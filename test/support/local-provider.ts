@@ -12,10 +12,11 @@
 // prompt=consent. Without it the code exchange returns no refresh_token.
 
 import { generateKeyPair, randomBytes } from 'node:crypto';
-import type { JsonWebKey } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { stripVTControlCharacters } from 'node:util';
+import { interopMiddleware } from './interop-middleware.js';
 import { listenOnLoopback } from './loopback.js';
 
 export interface LocalProviderOptions {
@@ -31,6 +32,34 @@ export interface LocalProviderOptions {
    * polls it would answer authorization_pending are answered slow_down instead.
    */
   slowDownPolls?: number;
+  /**
+   * Interop: how other real servers behave, on top of oidc-provider. Each is a setting of
+   * oidc-provider or a Koa middleware around its own handling (see interopMiddleware).
+   */
+  interop?: InteropBehaviour;
+}
+
+export interface InteropBehaviour {
+  /** Sign ID tokens with this algorithm only, and announce only it in discovery. */
+  idTokenSigningAlg?: 'RS256' | 'ES256' | 'EdDSA';
+  /** Refuse (400) an authorization request asking for openid without a nonce. */
+  requireNonce?: boolean;
+  /** Compare redirect URIs exactly, port included, and answer 403 to any other (not RFC 8252 §7.3). */
+  exactRedirectUris?: string[];
+  /** Take Basic credentials literally, without percent-decoding: "a%2Db" is not "a-b". */
+  literalBasicCredentials?: boolean;
+  /** A refused token request also revokes the grant of the refresh token it carried. */
+  refusalRevokesRefreshToken?: boolean;
+  /** Answer a refused refresh with 400 and an empty body, against RFC 6749 §5.2. */
+  emptyRefreshErrorBodies?: boolean;
+  /** Rewrite a token endpoint error body (error, error_description) before it is sent. */
+  rewriteError?: (body: Record<string, unknown>, params: Record<string, unknown>) => void;
+  /** Send token endpoint errors with HTTP 200, as GitHub does. */
+  errorsAsHttp200?: boolean;
+  /** Rewrite the discovery document before it is sent. */
+  rewriteDiscovery?: (document: Record<string, unknown>) => void;
+  /** Rewrite the ID token's claims in token responses (its signature is then wrong). */
+  tamperIdToken?: (claims: Record<string, unknown>) => void;
 }
 
 export interface LocalProvider {
@@ -96,8 +125,12 @@ interface KoaContext {
   path: string;
   status: number;
   body: unknown;
-  oidc?: { params?: Record<string, unknown> };
+  query: Record<string, unknown>;
   req: IncomingMessage;
+  request: { body?: unknown };
+  get(header: string): string;
+  remove(header: string): void;
+  oidc?: { params?: Record<string, unknown> };
 }
 
 interface GrantInstance {
@@ -170,6 +203,8 @@ const EXPECTED_NOTICES: readonly RegExp[] = [
   /^oidc-provider WARNING: a quick start development-only feature devInteractions is enabled/,
   // "default features.deviceFlow.userCodeInputSource function called, you SHOULD change it ..."
   /^oidc-provider NOTICE: default [\w.]+ function called, you SHOULD change it/,
+  // The interop middleware reads token request bodies itself (literalBasicCredentials).
+  /^oidc-provider WARNING: already parsed request body detected/,
 ];
 
 let filterUsers = 0;
@@ -233,6 +268,25 @@ function processSigningKey(): Promise<JsonWebKey> {
   return signingKey;
 }
 
+/** A key of the kind an interop provider signs ID tokens with, when it is not RS256. */
+function idTokenKey(alg: 'ES256' | 'EdDSA'): Promise<JsonWebKey> {
+  return new Promise((resolve, reject) => {
+    const done = (err: Error | null, privateKey: KeyObject) => {
+      if (err) reject(err);
+      else
+        resolve({
+          ...privateKey.export({ format: 'jwk' }),
+          kid: randomBytes(8).toString('hex'),
+          use: 'sig',
+          alg,
+        });
+    };
+    if (alg === 'ES256')
+      generateKeyPair('ec', { namedCurve: 'P-256' }, (err, _pub, key) => done(err, key));
+    else generateKeyPair('ed25519', undefined, (err, _pub, key) => done(err, key));
+  });
+}
+
 function secret(): string {
   return randomBytes(32).toString('base64url');
 }
@@ -245,6 +299,7 @@ function providerConfiguration(
   clients: Clients,
   accessTokenTtl: number,
   jwk: JsonWebKey,
+  idToken?: { alg: string; key: JsonWebKey },
 ): Record<string, unknown> {
   const native = {
     application_type: 'native',
@@ -276,7 +331,13 @@ function providerConfiguration(
         grant_types: userGrants,
       },
     ],
-    jwks: { keys: [jwk] },
+    jwks: { keys: idToken === undefined ? [jwk] : [jwk, idToken.key] },
+    ...(idToken === undefined
+      ? {}
+      : {
+          enabledJWA: { idTokenSigningAlgValues: [idToken.alg] },
+          clientDefaults: { id_token_signed_response_alg: idToken.alg },
+        }),
     cookies: { keys: [secret(), secret()] },
     // Authorization code only: no implicit or hybrid flows to advertise.
     responseTypes: ['code'],
@@ -363,7 +424,10 @@ export async function startLocalProvider(opts: LocalProviderOptions = {}): Promi
   };
   try {
     const [Provider, jwk] = await Promise.all([loadProvider(), processSigningKey()]);
-    provider = new Provider(issuer, providerConfiguration(clients, accessTokenTtl, jwk));
+    const alg = opts.interop?.idTokenSigningAlg;
+    const idToken =
+      alg === undefined || alg === 'RS256' ? undefined : { alg, key: await idTokenKey(alg) };
+    provider = new Provider(issuer, providerConfiguration(clients, accessTokenTtl, jwk, idToken));
     handle = provider.callback();
   } catch (err) {
     releaseNoticeFilter();
@@ -392,6 +456,14 @@ export async function startLocalProvider(opts: LocalProviderOptions = {}): Promi
   let slowDowns = opts.slowDownPolls ?? 0;
   const tokenPath = new URL(provider.urlFor('token')).pathname;
   const devicePath = new URL(provider.urlFor('device_authorization')).pathname;
+  if (opts.interop !== undefined)
+    provider.use(
+      interopMiddleware(opts.interop, {
+        tokenPath,
+        authorizationPath: new URL(provider.urlFor('authorization')).pathname,
+        revokeGrantOf: (token) => revokeGrantOf(token).catch(() => undefined),
+      }),
+    );
   const lose = { before: 0, after: 0 };
   // Runs around oidc-provider's own handling: it sees the real answer and only adjusts it.
   provider.use(async (ctx, next) => {
@@ -467,27 +539,29 @@ export async function startLocalProvider(opts: LocalProviderOptions = {}): Promi
       error = 0;
     },
 
-    async revokeGrantOf(refreshToken) {
-      const token = await provider.RefreshToken.find(refreshToken, { ignoreExpiration: true });
-      const grantId = token?.grantId;
-      if (!grantId)
-        throw new Error(
-          'local-provider: no grant behind this refresh token (unknown or already revoked)',
-        );
-      // The same steps as oidc-provider's own grant revocation: every token of the grant, then the grant.
-      await Promise.all([
-        provider.AccessToken.revokeByGrantId(grantId),
-        provider.RefreshToken.revokeByGrantId(grantId),
-        provider.AuthorizationCode.revokeByGrantId(grantId),
-        provider.DeviceCode.revokeByGrantId(grantId),
-      ]);
-      const grant = await provider.Grant.find(grantId);
-      await grant?.destroy();
-    },
+    revokeGrantOf,
 
     close() {
       closing ??= closeServer().finally(releaseNoticeFilter);
       return closing;
     },
   };
+
+  async function revokeGrantOf(refreshToken: string): Promise<void> {
+    const token = await provider.RefreshToken.find(refreshToken, { ignoreExpiration: true });
+    const grantId = token?.grantId;
+    if (!grantId)
+      throw new Error(
+        'local-provider: no grant behind this refresh token (unknown or already revoked)',
+      );
+    // The same steps as oidc-provider's own grant revocation: every token of the grant, then the grant.
+    await Promise.all([
+      provider.AccessToken.revokeByGrantId(grantId),
+      provider.RefreshToken.revokeByGrantId(grantId),
+      provider.AuthorizationCode.revokeByGrantId(grantId),
+      provider.DeviceCode.revokeByGrantId(grantId),
+    ]);
+    const grant = await provider.Grant.find(grantId);
+    await grant?.destroy();
+  }
 }

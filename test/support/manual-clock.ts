@@ -1,3 +1,4 @@
+import { waitFor } from './wait-for.js';
 import { MAX_TIMER_DELAY_MS } from '../../main/common/clock.js';
 import type { Clock, TimerHandle } from '../../main/common/clock.js';
 
@@ -96,4 +97,31 @@ export class ManualClock implements Clock {
     }
     return next;
   }
+}
+
+/**
+ * Lets simulated time pass for `work`, which runs on `clock`: each time the code has armed a timer
+ * due within `stepMs`, time jumps to it, until `work` settles (its retry delays and polling
+ * intervals cost no real time). A timer further off (a sign-in's overall timeout) is never reached.
+ * Fails, naming what it was doing, if `work` has not settled after `timeoutMs` of real time.
+ */
+export async function settleOnClock<T>(
+  clock: ManualClock,
+  work: Promise<T>,
+  { stepMs, timeoutMs = 30_000 }: { stepMs: number; timeoutMs?: number },
+): Promise<T> {
+  let settled = false;
+  const done = work.finally(() => (settled = true));
+  done.catch(() => undefined);
+  await waitFor(
+    `the work on the manual clock to settle (now at +${clock.nextTimerIn() ?? 'no'} ms timer)`,
+    () => {
+      if (settled) return true;
+      const next = clock.nextTimerIn();
+      if (next !== undefined && next <= stepMs) clock.advance(next);
+      return false;
+    },
+    { timeoutMs, intervalMs: 5 },
+  );
+  return done;
 }

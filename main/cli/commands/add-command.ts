@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import {
   CLIENT_AUTH_METHODS,
+  isRedirectPort,
   PROVIDER_IDS,
+  REDIRECT_PORT_RANGE,
   parseScopes,
   type ClientAuthMethod,
   type ProviderId,
@@ -13,7 +15,7 @@ import type { AddAccountRequest } from '../../common/ipc-contract.js';
 import { checkRequestShape } from '../../node/sign-in/account-draft.js';
 import { PROVIDER_PRESETS } from '../../common/provider-presets.js';
 import { startSignIn } from '../../node/sign-in/sign-in-session.js';
-import { openCliEngine } from '../cli-context.js';
+import type { CliContext } from '../cli-context.js';
 import { readSecret } from '../secret-input.js';
 import { describeLifetime } from './describe-lifetime.js';
 import { followSignIn } from './follow-sign-in.js';
@@ -35,10 +37,11 @@ const ADD_OPTIONS = {
   'client-credentials': { type: 'boolean', default: false },
   open: { type: 'boolean', default: false },
   timeout: { type: 'string' },
+  'redirect-port': { type: 'string' },
 } as const;
 
 /** `tokentray add <name> ...`: sign in (browser or device), a machine account, or a pasted token. */
-export async function addCommand(args: string[]): Promise<void> {
+export async function addCommand(args: string[], context: CliContext): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: ADD_OPTIONS });
   const [name, extra] = positionals;
   if (name === undefined || extra !== undefined) {
@@ -65,6 +68,7 @@ export async function addCommand(args: string[]): Promise<void> {
     });
   }
   const timeoutMs = timeoutOf(values.timeout);
+  const redirectPort = redirectPortOf(values['redirect-port'], method);
 
   const base: AddAccountRequest = {
     name,
@@ -81,6 +85,7 @@ export async function addCommand(args: string[]): Promise<void> {
       deviceAuthorizationEndpoint: values['device-authorization-endpoint'],
       revocationEndpoint: values['revocation-endpoint'],
       clientAuth: authMethod as ClientAuthMethod | undefined,
+      redirectPort,
     }),
   };
   // Mistakes in the options first, before anyone is asked for a secret.
@@ -92,23 +97,24 @@ export async function addCommand(args: string[]): Promise<void> {
     secretRule.need === 'none'
       ? undefined
       : await readSecret(
+          context,
           'TOKENTRAY_CLIENT_SECRET',
           needsSecret ? 'Client secret: ' : 'Client secret (leave empty for a public client): ',
           needsSecret,
         );
   const refreshToken =
     method === 'paste'
-      ? await readSecret('TOKENTRAY_REFRESH_TOKEN', 'Refresh token: ', true)
+      ? await readSecret(context, 'TOKENTRAY_REFRESH_TOKEN', 'Refresh token: ', true)
       : undefined;
   const request: AddAccountRequest = { ...base, ...optional({ clientSecret, refreshToken }) };
-  const engine = openCliEngine();
-  const account = await followSignIn((deps) => startSignIn(engine, request, deps), {
+  const engine = context.engine();
+  const account = await followSignIn(context, (deps) => startSignIn(engine, request, deps), {
     timeoutMs,
     openDeviceUrl: values.open,
   });
   const token = await engine.getToken(account.name, { minTtl: 0 });
-  process.stderr.write(
-    `Added "${account.name}"${account.who === undefined ? '' : ` (${account.who})`}. Its access token is valid for ${describeLifetime(token.expiresAt - engine.now())}.\n`,
+  context.stderr.write(
+    `Added "${account.name}"${account.who === undefined ? '' : ` (${account.who})`}. Its access token is valid for ${describeLifetime(token.expiresAt - context.clock.now())}.\n`,
   );
 }
 
@@ -148,6 +154,23 @@ function timeoutOf(value: string | undefined): number | undefined {
     );
   }
   return seconds * 1000;
+}
+
+function redirectPortOf(value: string | undefined, method: SignInMethod): number | undefined {
+  if (value === undefined) return undefined;
+  if (method !== 'browser')
+    throw new TokenTrayError('usage', '--redirect-port goes with --login only.');
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!isRedirectPort(port)) {
+    throw new TokenTrayError(
+      'usage',
+      `--redirect-port must be a port from ${REDIRECT_PORT_RANGE.min} to ${REDIRECT_PORT_RANGE.max}, not "${value.slice(0, 20)}".`,
+      {
+        hint: 'Give the port of the redirect URI registered at the provider, e.g. 8765 for http://127.0.0.1:8765/callback.',
+      },
+    );
+  }
+  return port;
 }
 
 function optional<T extends Record<string, unknown>>(values: T): Partial<T> {

@@ -1,5 +1,6 @@
 import type { Account } from '../../common/account.js';
 import type { SignInDeps, SignInSession } from '../../node/sign-in/sign-in-session.js';
+import type { CliContext } from '../cli-context.js';
 import { openUrl } from '../open-url.js';
 
 /**
@@ -7,15 +8,16 @@ import { openUrl } from '../open-url.js';
  * open on a remote machine), shows the device code, and turns Ctrl-C into a clean cancel.
  */
 export async function followSignIn(
+  context: CliContext,
   start: (deps: SignInDeps) => Promise<SignInSession>,
   options: { timeoutMs: number | undefined; openDeviceUrl: boolean },
 ): Promise<Account> {
-  const say = (text: string) => process.stderr.write(`${text}\n`);
+  const say = (text: string) => context.stderr.write(`${text}\n`);
   const session = await start({
     openUrl: async (url) => {
       say(`Opening your browser at:\n  ${url}`);
       try {
-        await openUrl(url);
+        await openUrl(url, context.env);
       } catch {
         say('Could not open a browser; open the address above yourself.');
       }
@@ -33,11 +35,10 @@ export async function followSignIn(
       say(`Or open this address, which carries the code:\n  ${prompt.verificationUriComplete}`);
   }
   if (prompt.kind !== 'none') say('Waiting for the sign-in to finish (Ctrl-C cancels)...');
-  const onInterrupt = () => session.cancel();
-  process.once('SIGINT', onInterrupt);
+  const stopListening = context.onInterrupt(() => session.cancel());
   try {
     return await session.done;
   } finally {
-    process.off('SIGINT', onInterrupt);
+    stopListening();
   }
 }

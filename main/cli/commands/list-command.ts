@@ -2,31 +2,31 @@ import { parseArgs } from 'node:util';
 import { TokenTrayError } from '../../common/errors.js';
 import { settleInterruptedOperations } from '../../node/engine/account-registry.js';
 import type { AccountStatusReport } from '../../node/engine/account-status.js';
-import { openCliEngine } from '../cli-context.js';
+import type { CliContext } from '../cli-context.js';
 import { describeLifetime } from './describe-lifetime.js';
 
 /** `tokentray list [--json]`: every account and its state, never a secret. */
-export async function listCommand(args: string[]): Promise<void> {
+export async function listCommand(args: string[], context: CliContext): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: { json: { type: 'boolean', default: false } },
   });
   if (positionals.length > 0) throw new TokenTrayError('usage', 'Usage: tokentray list [--json]');
-  const engine = openCliEngine();
+  const engine = context.engine();
   await settleInterruptedOperations(engine);
   const reports = await engine.statuses();
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+    context.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
     return;
   }
   if (reports.length === 0) {
-    process.stderr.write(
+    context.stderr.write(
       'No accounts yet. Add one with `tokentray add` (see `tokentray --help`).\n',
     );
     return;
   }
-  process.stdout.write(table(reports, engine.now()));
+  context.stdout.write(table(reports, context.clock.now()));
 }
 
 const HEADINGS = ['NAME', 'LABEL', 'STATUS', 'EXPIRES IN'];

@@ -1,26 +1,27 @@
 import { TokenTrayError } from '../../common/errors.js';
 import { previousTokensEndedNotice } from '../../common/provider-traits.js';
 import { askBrokerToRefresh } from '../../node/broker/broker-client.js';
-import { keychainService } from '../../node/keychain/secret-vault.js';
-import { resolveDataDir } from '../../node/paths.js';
 import { peekAccount } from '../../node/settings/settings-peek.js';
-import { openCliEngine } from '../cli-context.js';
+import type { CliContext } from '../cli-context.js';
 import { describeLifetime } from './describe-lifetime.js';
 
 /**
  * `tokentray refresh <name>`: a refresh now, whatever the cached token's age. While the app runs it
  * refreshes (it alone does); otherwise this process does, under the account's lock.
  */
-export async function refreshCommand(args: string[]): Promise<void> {
+export async function refreshCommand(args: string[], context: CliContext): Promise<void> {
   const [name, extra] = args;
   if (name === undefined || extra !== undefined || name.startsWith('-'))
     throw new TokenTrayError('usage', 'Usage: tokentray refresh <name>');
-  const answer = await askBrokerToRefresh(resolveDataDir(), { name, service: keychainService() });
+  const answer = await askBrokerToRefresh(context.dataDir, {
+    name,
+    service: context.keychainService,
+  });
   if (answer?.ok === false) throw answer.error;
-  const expiresAt = answer?.value.expiresAt ?? (await openCliEngine().refresh(name)).expiresAt;
-  const ended = previousTokensEndedNotice(peekAccount(resolveDataDir(), name)?.provider);
-  process.stderr.write(
-    `Refreshed "${name}". The new token is valid for ${describeLifetime(expiresAt - Date.now())}.\n` +
+  const expiresAt = answer?.value.expiresAt ?? (await context.engine().refresh(name)).expiresAt;
+  const ended = previousTokensEndedNotice(peekAccount(context.dataDir, name)?.provider);
+  context.stderr.write(
+    `Refreshed "${name}". The new token is valid for ${describeLifetime(expiresAt - context.clock.now())}.\n` +
       (ended === undefined ? '' : `tokentray: note: ${ended}\n`),
   );
 }

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { TokenTrayError } from '../../common/errors.js';
 import { removeAccount } from '../../node/engine/account-registry.js';
-import { openCliEngine } from '../cli-context.js';
+import type { CliContext } from '../cli-context.js';
 
 /** `tokentray remove <name> [--no-revoke]`: revoke at the provider, then delete everything local. */
-export async function removeCommand(args: string[]): Promise<void> {
+export async function removeCommand(args: string[], context: CliContext): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -13,9 +13,9 @@ export async function removeCommand(args: string[]): Promise<void> {
   const [name, extra] = positionals;
   if (name === undefined || extra !== undefined)
     throw new TokenTrayError('usage', 'Usage: tokentray remove <name> [--no-revoke]');
-  const outcome = await removeAccount(openCliEngine(), name, { revoke: !values['no-revoke'] });
+  const outcome = await removeAccount(context.engine(), name, { revoke: !values['no-revoke'] });
   if (outcome.warning !== undefined)
-    process.stderr.write(`tokentray: warning: ${outcome.warning}\n`);
+    context.stderr.write(`tokentray: warning: ${outcome.warning}\n`);
   const revoked = {
     revoked: ' Access was revoked at the provider.',
     skipped: '',
@@ -23,5 +23,5 @@ export async function removeCommand(args: string[]): Promise<void> {
       ' The provider offers no revocation endpoint; revoke access in its account settings if you need to.',
     failed: '',
   }[outcome.revocation];
-  process.stderr.write(`Removed "${name}" and its keychain entries.${revoked}\n`);
+  context.stderr.write(`Removed "${name}" and its keychain entries.${revoked}\n`);
 }

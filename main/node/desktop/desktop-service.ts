@@ -12,6 +12,12 @@ import { providerViews } from '../sign-in/sign-in-session.js';
 import { accountView, accountViews } from './account-views.js';
 import { effectiveLaunchAtLogin } from './login-item.js';
 import { SignInFlows } from './sign-in-flow-service.js';
+import {
+  optionsQuestion,
+  removeQuestion,
+  requireConsent,
+  type AskUser,
+} from './user-confirmation.js';
 
 export interface DesktopServiceDeps {
   engine: TokenEngine;
@@ -29,6 +35,8 @@ export interface DesktopServiceDeps {
   applyOptions?(options: OptionsView, patch: Partial<OptionsView>): void;
   /** The OS login item as it is now, wherever the user set it; undefined where there is none. */
   launchAtLoginNow?(): boolean | undefined;
+  /** A native dialog of the main process: what the windows ask for that only the user may allow. */
+  askUser: AskUser;
 }
 
 export type AccountsListener = (accounts: AccountView[]) => void;
@@ -74,10 +82,21 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
     for (const listener of editListeners) listener();
   };
   const stopStatus = engine.onStatus(changed);
-  const flows = new SignInFlows({ engine, settings, openUrl: deps.openUrl, onStored: edited });
+  const flows = new SignInFlows({
+    engine,
+    settings,
+    openUrl: deps.openUrl,
+    onStored: edited,
+    askUser: deps.askUser,
+  });
 
   const handlers: IpcHandlers = {
-    'accounts:list': () => accountViews(engine, settings),
+    // The window's first look also loads what the engine has not read yet, so a keychain that
+    // cannot answer (at the app's start, say) fails here and the window says why and what to do.
+    'accounts:list': async () => {
+      await engine.load();
+      return accountViews(engine, settings);
+    },
     'accounts:copy-token': async (name) => {
       settings.requireAccount(name);
       await deps.copyToken(name);
@@ -106,6 +125,8 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
       return null;
     },
     'accounts:remove': async (name, revoke) => {
+      // The window asked already; this asks in a dialog a compromised window cannot answer.
+      await requireConsent(deps.askUser, removeQuestion(settings.requireAccount(name), revoke));
       const outcome = await removeAccount(engine, name, { revoke });
       edited();
       return outcome;
@@ -124,6 +145,7 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
     },
     'options:get': async () => options(),
     'options:set': async (patch) => {
+      await requireConsent(deps.askUser, optionsQuestion(options(), patch));
       await settings.mutate((data) => {
         for (const [key, value] of Object.entries(patch)) {
           if (value !== undefined) Object.assign(data.options, { [key]: value });

@@ -1,14 +1,13 @@
 import { TokenTrayError } from '../../common/errors.js';
+import { isLoopbackHost } from '../oauth/endpoint-policy.js';
 
 /** Far above any authorization request URL (PKCE, state, scopes), far below abuse. */
 const MAX_URL_LENGTH = 16 * 1024;
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
 /**
  * The only URLs the app hands to the user's browser (shell.openExternal): the sign-in pages that a
  * flow produced from the provider's metadata. They must be https. Plain http is allowed on a
- * loopback host only, where an authorization server for development or tests runs (the same rule
+ * loopback IP literal only (isLoopbackHost), where an authorization server for development or tests runs (the same rule
  * as for token endpoints; RFC 8252 §8.3 for loopback). Anything else, such as file:, javascript:,
  * a custom scheme that launches another app, or credentials in the URL, is refused.
  *
@@ -28,13 +27,13 @@ export function checkExternalUrl(raw: string): string {
       },
     );
   }
-  const loopback = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  const loopback = url.protocol === 'http:' && isLoopbackHost(url.hostname);
   if (url.protocol !== 'https:' && !loopback) {
     throw new TokenTrayError(
       'insecure_endpoint',
       `Refused to open a ${url.protocol.replace(/:$/, '')} address in the browser: only https sign-in pages are opened.`,
       {
-        hint: 'Use the https address of the provider (plain http only on 127.0.0.1 or localhost).',
+        hint: 'Use the https address of the provider (plain http only on 127.0.0.1 or [::1]).',
       },
     );
   }

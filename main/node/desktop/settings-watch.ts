@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
+import { systemClock, type Clock, type TimerHandle } from '../../common/clock.js';
 import { SETTINGS_FILE } from '../paths.js';
 
 /** Writes come in bursts (conf writes a temporary file, then renames it over the real one). */
@@ -11,12 +12,13 @@ const DEBOUNCE_MS = 250;
  */
 export class SettingsWatch {
   #watcher: FSWatcher | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: TimerHandle | undefined;
 
   constructor(
     private readonly dataDir: string,
     private readonly onChange: () => void,
     private readonly debounceMs = DEBOUNCE_MS,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   start(): void {
@@ -24,8 +26,8 @@ export class SettingsWatch {
     this.#watcher = watch(this.dataDir, { persistent: false }, (_event, filename) => {
       // Some platforms do not say which file changed; then any change may be ours.
       if (filename !== null && filename !== SETTINGS_FILE) return;
-      if (this.#timer !== undefined) clearTimeout(this.#timer);
-      this.#timer = setTimeout(() => {
+      if (this.#timer !== undefined) this.clock.clearTimer(this.#timer);
+      this.#timer = this.clock.setTimer(() => {
         this.#timer = undefined;
         this.onChange();
       }, this.debounceMs);
@@ -37,7 +39,7 @@ export class SettingsWatch {
   stop(): void {
     this.#watcher?.close();
     this.#watcher = undefined;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.clock.clearTimer(this.#timer);
     this.#timer = undefined;
   }
 }

@@ -12,9 +12,17 @@ import {
 } from '../sign-in/sign-in-session.js';
 import { accountView } from './account-views.js';
 import { toIpcError } from './desktop-service-call.js';
+import { requireConsent, signInQuestion, type AskUser } from './user-confirmation.js';
 
 /** How long a finished flow's outcome stays available to a late `sign-in:wait`. */
 const KEEP_SETTLED_MS = 60_000;
+
+/**
+ * Sign-ins that may run (or wait for the user's answer) at once. A person finishes one at a
+ * time; a window that starts more is looping, or is not ours to trust, and each flow holds a
+ * listening port, a browser tab and maybe a dialog.
+ */
+export const MAX_CONCURRENT_FLOWS = 3;
 
 export interface SignInFlowDeps {
   engine: TokenEngine;
@@ -22,6 +30,8 @@ export interface SignInFlowDeps {
   openUrl: (url: string) => Promise<void>;
   /** Told when a sign-in stored an account, so the windows hear of it. */
   onStored: () => void;
+  /** Asks the user, in the main process, before a custom or OpenID sign-in sends anything. */
+  askUser: AskUser;
 }
 
 interface Flow {
@@ -38,17 +48,48 @@ interface Flow {
 export class SignInFlows {
   private readonly flows = new Map<string, Flow>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Flows between `start` and their end, including those still waiting for the user's answer. */
+  private running = 0;
 
   constructor(private readonly deps: SignInFlowDeps) {}
 
-  async start(request: AddAccountRequest): Promise<SignInProgress> {
-    return this.track(await startSignIn(this.deps.engine, request, { openUrl: this.deps.openUrl }));
+  start(request: AddAccountRequest): Promise<SignInProgress> {
+    return this.counted(() =>
+      startSignIn(this.deps.engine, request, {
+        openUrl: this.deps.openUrl,
+        confirm: (account) => requireConsent(this.deps.askUser, signInQuestion(account)),
+      }),
+    );
   }
 
-  async again(name: string, method: 'browser' | 'device'): Promise<SignInProgress> {
-    return this.track(
-      await startSignInAgain(this.deps.engine, name, method, { openUrl: this.deps.openUrl }),
+  again(name: string, method: 'browser' | 'device'): Promise<SignInProgress> {
+    return this.counted(() =>
+      startSignInAgain(this.deps.engine, name, method, { openUrl: this.deps.openUrl }),
     );
+  }
+
+  /** Starts a flow within the cap; its slot is free again when the flow ends, however it ends. */
+  private async counted(begin: () => Promise<SignInSession>): Promise<SignInProgress> {
+    if (this.running >= MAX_CONCURRENT_FLOWS) {
+      throw new TokenTrayError(
+        'invalid_input',
+        `${MAX_CONCURRENT_FLOWS} sign-ins are already under way.`,
+        { hint: 'Finish or cancel one of them first.' },
+      );
+    }
+    this.running += 1;
+    let session: SignInSession;
+    try {
+      session = await begin();
+    } catch (err) {
+      this.running -= 1;
+      throw err;
+    }
+    void session.done.then(
+      () => (this.running -= 1),
+      () => (this.running -= 1),
+    );
+    return this.track(session);
   }
 
   wait(flowId: string): Promise<SignInProgress> {

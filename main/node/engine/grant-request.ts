@@ -1,5 +1,6 @@
 import type { Account } from '../../common/account.js';
 import { retryDelayMs } from '../../common/backoff.js';
+import { sleep, type Clock } from '../../common/clock.js';
 import { TokenTrayError, asTokenTrayError } from '../../common/errors.js';
 import { mayHaveReachedServer } from '../oauth/oauth-errors.js';
 import type { RefreshOutcome, TokenClient } from '../oauth/token-client.js';
@@ -44,6 +45,7 @@ export async function requestGrant(
   secret: string | undefined,
   refreshToken: string | undefined,
   policy: RetryPolicy,
+  clock: Clock,
 ): Promise<RefreshOutcome> {
   const machine = account.grant === 'client_credentials';
   const request = (): Promise<RefreshOutcome> =>
@@ -74,7 +76,7 @@ export async function requestGrant(
         capMs: policy.capMs,
       });
       if (delay > policy.maxWaitMs) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(clock, delay);
     }
   }
 }

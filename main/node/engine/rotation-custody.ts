@@ -1,4 +1,5 @@
 import type { Account } from '../../common/account.js';
+import { sleep, type Clock } from '../../common/clock.js';
 import { TokenTrayError, isTokenTrayError } from '../../common/errors.js';
 import type { SecretVault, StoredTokens } from '../keychain/secret-vault.js';
 import type { AccountHealth } from './account-health.js';
@@ -17,6 +18,7 @@ export class RotationCustody {
     private readonly vault: SecretVault,
     private readonly health: AccountHealth,
     private readonly saveAttempts: number,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -63,7 +65,7 @@ export class RotationCustody {
       } catch (err) {
         lastError = err;
         if (isTokenTrayError(err, 'secret_too_large')) break; // a size never changes
-        await new Promise((resolve) => setTimeout(resolve, 100 * 3 ** attempt));
+        await sleep(this.clock, 100 * 3 ** attempt);
       }
     }
     const tooLarge = isTokenTrayError(lastError, 'secret_too_large') ? lastError : undefined;

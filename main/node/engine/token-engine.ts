@@ -64,7 +64,12 @@ export class TokenEngine {
     this.#retry = deps.retry ?? INTERACTIVE_RETRIES;
     this.#sync = new TokenSync(deps.vault, new TokenLedger(deps.settings.dataDir));
     this.#health = new AccountHealth(deps.settings, this.#clock);
-    this.#custody = new RotationCustody(deps.vault, this.#health, deps.saveAttempts ?? 3);
+    this.#custody = new RotationCustody(
+      deps.vault,
+      this.#health,
+      deps.saveAttempts ?? 3,
+      this.#clock,
+    );
   }
 
   /** The engine's time: epoch ms, from the clock it was given. */
@@ -127,6 +132,18 @@ export class TokenEngine {
   /** For the scheduler: refresh if the stored token is due by `isDue`. */
   async refreshIfDue(name: string, isDue: Need): Promise<AccessTokenRecord> {
     return this.ensure(name, isDue);
+  }
+
+  /**
+   * Reads every account's token set into memory that is not there yet: one keychain read each,
+   * shared with any caller meanwhile. The app does this once at its start, so a keychain that is
+   * missing, locked or refused shows then, with the app up to explain it, not at the first copy.
+   */
+  async load(): Promise<void> {
+    for (const account of this.#settings.accounts()) {
+      const state = this.#states.of(account);
+      if (!state.loaded) await this.#sync.load(account.name, state, true);
+    }
   }
 
   /** An account's status, from memory and the token ledger: no secret is read. */
@@ -276,7 +293,14 @@ export class TokenEngine {
     const generation = this.#sync.advance(account);
     let outcome;
     try {
-      outcome = await requestGrant(this.#client, account, secret, refreshToken, this.#retry);
+      outcome = await requestGrant(
+        this.#client,
+        account,
+        secret,
+        refreshToken,
+        this.#retry,
+        this.#clock,
+      );
     } catch (err) {
       const error = asTokenTrayError(err);
       if (error.code === 'sign_in_required')

@@ -1,8 +1,9 @@
 import * as oauth from 'oauth4webapi';
-import type { Account } from '../../common/account.js';
+import { REDIRECT_PORT_HINT, type Account } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { checkEndpointUrl } from './endpoint-policy.js';
 import { classifySignInError } from './oauth-errors.js';
+import { serverSaid } from './refusal-reasons.js';
 import type { TokenClient } from './token-client.js';
 import {
   authorizationServerOf,
@@ -17,12 +18,16 @@ export interface PendingAuthorization {
   redirectUri: string;
   state: string;
   codeVerifier: string;
+  /** Sent when the scope asks for `openid`, and then required in the ID token. */
+  nonce?: string;
 }
 
 /**
  * Authorization Request, RFC 6749 §4.1.1, for a native app (RFC 8252 §6): PKCE with S256
  * (RFC 7636 §4.2) and a fresh `state` (RFC 6749 §10.12), plus the provider's own parameters
- * (Google's access_type=offline, for instance).
+ * (Google's access_type=offline, for instance). With `openid` in the scope it also carries a
+ * fresh `nonce` (OpenID Connect Core §3.1.2.1): optional for the code flow, but some providers
+ * require it, and the ID token must then echo it (§3.1.3.7 step 11).
  */
 export async function buildAuthorizationRequest(
   account: Account,
@@ -48,8 +53,16 @@ export async function buildAuthorizationRequest(
   params.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
   params.set('code_challenge_method', 'S256');
   params.set('state', state);
+  const nonce = account.scopes.includes('openid') ? oauth.generateRandomNonce() : undefined;
+  if (nonce !== undefined) params.set('nonce', nonce);
   for (const [key, value] of params) url.searchParams.set(key, value);
-  return { authorizationUrl: url.href, redirectUri, state, codeVerifier };
+  return {
+    authorizationUrl: url.href,
+    redirectUri,
+    state,
+    codeVerifier,
+    ...(nonce === undefined ? {} : { nonce }),
+  };
 }
 
 /**
@@ -79,7 +92,9 @@ export async function exchangeAuthorizationCode(
       tokens.httpOptions(endpoint),
     );
     return await processUserGrant(account, request, sentAt, (r) =>
-      oauth.processAuthorizationCodeResponse(as, client, r),
+      oauth.processAuthorizationCodeResponse(as, client, r, {
+        expectedNonce: pending.nonce ?? oauth.expectNoNonce,
+      }),
     );
   } catch (err) {
     throw classifySignInError(err, account.tokenEndpoint, tokens.time());
@@ -109,21 +124,17 @@ function authorizationResponseError(
   pending: PendingAuthorization,
 ): TokenTrayError {
   if (err instanceof oauth.AuthorizationResponseError) {
-    const said = err.error_description ? `${err.error}: ${err.error_description}` : err.error;
+    const said = serverSaid(err);
     if (err.error === 'access_denied') {
-      return new TokenTrayError('access_denied', `Sign-in was declined (${said.slice(0, 200)}).`, {
+      return new TokenTrayError('access_denied', `Sign-in was declined (${said}).`, {
         hint: 'Nothing was stored. Run the sign-in again and allow access when the provider asks.',
         oauthError: err.error,
       });
     }
-    return new TokenTrayError(
-      'sign_in_failed',
-      `The provider refused the sign-in (${said.slice(0, 200)}).`,
-      {
-        hint: 'Nothing was stored. Check the client id, the scopes and the redirect URI registered at the provider (http://127.0.0.1/callback).',
-        oauthError: err.error,
-      },
-    );
+    return new TokenTrayError('sign_in_failed', `The provider refused the sign-in (${said}).`, {
+      hint: `Nothing was stored. Check the client id, the scopes and the redirect URI registered at the provider (http://127.0.0.1/callback). ${REDIRECT_PORT_HINT}`,
+      oauthError: err.error,
+    });
   }
   const state = callback.searchParams.get('state');
   const reason =

@@ -1,6 +1,8 @@
 import * as oauth from 'oauth4webapi';
 import type { Account } from '../../common/account.js';
+import { sleep, systemClock, type Clock } from '../../common/clock.js';
 import { TokenTrayError } from '../../common/errors.js';
+import { serverText } from '../../common/redact.js';
 import { checkEndpointUrl } from './endpoint-policy.js';
 import { classifySignInError } from './oauth-errors.js';
 import type { TokenClient } from './token-client.js';
@@ -49,11 +51,12 @@ export async function requestDeviceAuthorization(
       tokens.httpOptions(endpoint),
     );
     const body = await oauth.processDeviceAuthorizationResponse(as, client, response);
-    checkEndpointUrl(body.verification_uri, 'verification URI');
+    const verificationUri = checkEndpointUrl(body.verification_uri, 'verification URI').href;
     return {
       deviceCode: body.device_code,
-      userCode: body.user_code,
-      verificationUri: body.verification_uri,
+      // Shown on the terminal and in the window: server text like any other.
+      userCode: serverText(body.user_code, 64),
+      verificationUri,
       ...(body.verification_uri_complete === undefined
         ? {}
         : {
@@ -79,7 +82,7 @@ export async function requestDeviceAuthorization(
  * Polls the token endpoint (RFC 8628 §3.4) until the user approves, declines, or the code
  * expires: `authorization_pending` waits one interval, `slow_down` adds 5 s for good (§3.5),
  * `access_denied` and `expired_token` end the flow, and a network failure backs off (§3.5,
- * "SHOULD use exponential backoff"). `signal` cancels the wait.
+ * "SHOULD use exponential backoff"). `signal` cancels the wait; `clock` times it.
  */
 export async function pollForDeviceToken(
   tokens: TokenClient,
@@ -87,6 +90,7 @@ export async function pollForDeviceToken(
   clientSecret: string | undefined,
   device: DeviceAuthorization,
   signal: AbortSignal,
+  clock: Clock = systemClock,
 ): Promise<GrantOutcome> {
   const as = authorizationServerOf(account);
   const client: oauth.Client = { client_id: account.clientId };
@@ -94,7 +98,7 @@ export async function pollForDeviceToken(
   let interval = device.interval;
   let backoff = 1;
   for (;;) {
-    await sleep(interval * backoff * 1000, signal);
+    await sleep(clock, interval * backoff * 1000, signal);
     if (tokens.time() >= device.expiresAt) throw expired();
     const sentAt = tokens.time();
     try {
@@ -136,20 +140,5 @@ export async function pollForDeviceToken(
 function expired(): TokenTrayError {
   return new TokenTrayError('sign_in_timeout', 'The device code expired before sign-in finished.', {
     hint: 'Nothing was stored. Run the sign-in again and enter the new code sooner.',
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }

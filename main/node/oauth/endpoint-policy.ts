@@ -1,10 +1,13 @@
 import { isIP } from 'node:net';
 import { TokenTrayError } from '../../common/errors.js';
 
-/** 127.0.0.0/8, ::1 and localhost: the only places plain http is acceptable (RFC 8252 §8.3). */
+/**
+ * 127.0.0.0/8 and ::1, as IP literals: the only places plain http is acceptable (RFC 8252 §8.3).
+ * Not "localhost" or "*.localhost": a resolver may send those names to DNS (§8.3 names the risk),
+ * and then the secrets go in clear text to whoever answers.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
   if (isIP(host) === 4) return host.startsWith('127.');
   return host === '::1' || host === '0:0:0:0:0:0:0:1';
 }
@@ -37,6 +40,6 @@ export function checkEndpointUrl(raw: string, what: string): URL {
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
   throw new TokenTrayError('insecure_endpoint', `The ${what} ${url.origin} is not https.`, {
-    hint: 'OAuth endpoints must use https; plain http is allowed only on loopback (127.0.0.1, ::1, localhost).',
+    hint: 'OAuth endpoints must use https; plain http is allowed only on a loopback IP literal (127.0.0.1 or [::1]; not localhost, which may be resolved by DNS).',
   });
 }

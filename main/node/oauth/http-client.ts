@@ -1,5 +1,6 @@
+import { Agent, EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { isLoopbackHost } from './endpoint-policy.js';
 import { strictlyDecoded } from './strict-utf8.js';
-import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
 
 /** Limits on every OAuth HTTP exchange, so a stuck or hostile server cannot hang or flood us. */
 export interface HttpLimits {
@@ -34,24 +35,48 @@ export type OAuthFetch = (
 
 /**
  * undici's fetch with our limits, through HTTPS_PROXY / HTTP_PROXY with NO_PROXY exceptions when
- * they are set (EnvHttpProxyAgent), and directly otherwise.
+ * they are set (EnvHttpProxyAgent), and directly otherwise. Loopback always goes direct: it is
+ * plain http (RFC 8252 §8.3), and a proxy would see its secrets in clear text, whatever NO_PROXY
+ * says.
  */
-export function createOAuthFetch(limits: HttpLimits = DEFAULT_LIMITS): OAuthFetch {
-  const dispatcher: Dispatcher = new EnvHttpProxyAgent({
+export function createOAuthFetch(
+  limits: HttpLimits = DEFAULT_LIMITS,
+  /** Tests pass undici's MockAgent here to answer every endpoint; else the two below. */
+  dispatcher?: Dispatcher,
+): OAuthFetch {
+  const options = {
     connectTimeout: limits.connectTimeoutMs,
     headersTimeout: limits.headersTimeoutMs,
     bodyTimeout: limits.bodyTimeoutMs,
     maxResponseSize: limits.maxResponseBytes,
     // A CLI exits right after its request; idle sockets must not hold it open.
     keepAliveTimeout: 1_000,
-  });
-  return async (url, init) =>
-    withKnownQuirksUndone(
+  };
+  const proxied: Dispatcher = dispatcher ?? new EnvHttpProxyAgent(options);
+  const direct: Dispatcher = dispatcher ?? new Agent(options);
+  return async (url, init) => {
+    const to = isLoopbackHost(new URL(url).hostname) ? direct : proxied;
+    return withKnownQuirksUndone(
       await strictlyDecoded(
-        (await undiciFetch(url, { ...(init as object), dispatcher })) as unknown as Response,
+        (await undiciFetch(url, { ...(init as object), dispatcher: to })) as unknown as Response,
         url,
       ),
     );
+  };
+}
+
+/** What a response looked like on the wire, before withKnownQuirksUndone rewrote it. */
+export interface AsSent {
+  status: number;
+  /** For a 4xx answer: what its body was, since RFC 6749 §5.2 says it must be a JSON error. */
+  body?: 'empty' | 'json' | 'html' | 'other';
+}
+
+const asSent = new WeakMap<object, AsSent>();
+
+/** The status (and for a 4xx, the kind of body) the server really sent, for truthful messages. */
+export function sentAs(response: { status: number }): AsSent {
+  return asSent.get(response) ?? { status: response.status };
 }
 
 /**
@@ -62,6 +87,7 @@ export function createOAuthFetch(limits: HttpLimits = DEFAULT_LIMITS): OAuthFetc
  *   `verification_uri`.
  */
 async function withKnownQuirksUndone(response: Response): Promise<Response> {
+  if (response.status >= 400 && response.status < 500) return withBodyKind(response);
   if (response.status !== 200 || !(response.headers.get('content-type') ?? '').includes('json'))
     return response;
   const text = await response.text();
@@ -69,7 +95,11 @@ async function withKnownQuirksUndone(response: Response): Promise<Response> {
   const headers = new Headers(response.headers);
   headers.delete('content-length');
   headers.delete('content-encoding');
-  const respond = (body: string, status = 200) => new Response(body, { status, headers });
+  const respond = (body: string, status = 200) => {
+    const rewritten = new Response(body, { status, headers });
+    asSent.set(rewritten, { status: 200 });
+    return rewritten;
+  };
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -84,6 +114,29 @@ async function withKnownQuirksUndone(response: Response): Promise<Response> {
   }
   const isError = typeof fields.error === 'string' && !('access_token' in fields);
   return respond(text, isError ? 400 : 200);
+}
+
+/** Notes what a 4xx answer's body is: the messages for an empty or HTML answer differ. */
+async function withBodyKind(response: Response): Promise<Response> {
+  const text = await response.text();
+  const type = response.headers.get('content-type') ?? '';
+  let body: AsSent['body'] = 'other';
+  if (text.trim() === '') body = 'empty';
+  else if (/html/i.test(type) || /^\s*</.test(text)) body = 'html';
+  else {
+    try {
+      JSON.parse(text);
+      body = 'json';
+    } catch {
+      body = 'other';
+    }
+  }
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  headers.delete('content-encoding');
+  const copy = new Response(text === '' ? null : text, { status: response.status, headers });
+  asSent.set(copy, { status: response.status, body });
+  return copy;
 }
 
 /** The per-request deadline handed to oauth4webapi, as a factory so each request gets its own. */

@@ -1,6 +1,8 @@
 import * as oauth from 'oauth4webapi';
 import { parseRetryAfter } from '../../common/backoff.js';
 import { TokenTrayError } from '../../common/errors.js';
+import { sentAs } from './http-client.js';
+import { bareClientError, idTokenRejection, serverSaid } from './refusal-reasons.js';
 
 /**
  * Classifies a failed token request (RFC 6749 §5.2) into what the user and the scheduler act on:
@@ -24,8 +26,7 @@ export function classifySignInError(
   role: EndpointRole = 'token endpoint',
 ): TokenTrayError {
   if (err instanceof oauth.ResponseBodyError) {
-    const said = err.error_description ? `${err.error}: ${err.error_description}` : err.error;
-    const short = said.slice(0, 200);
+    const short = serverSaid(err);
     // Entra ID says authorization_declined where RFC 8628 §3.5 says access_denied.
     if (err.error === 'access_denied' || err.error === 'authorization_declined') {
       return new TokenTrayError('access_denied', `Sign-in was declined (${short}).`, {
@@ -51,11 +52,16 @@ export function classifySignInError(
 export type EndpointRole =
   'token endpoint' | 'revocation endpoint' | 'device authorization endpoint' | 'discovery document';
 
+/**
+ * `grant` names the request that failed, where the answer's meaning depends on it (a bare 400
+ * to a refresh, see bareClientError).
+ */
 export function classifyTokenError(
   err: unknown,
   endpoint: string,
   now: number,
   role: EndpointRole = 'token endpoint',
+  grant?: 'refresh_token',
 ): TokenTrayError {
   if (err instanceof TokenTrayError) return err;
   // `where` starts a sentence; `there` goes mid-sentence.
@@ -63,7 +69,8 @@ export function classifyTokenError(
   const where = there.charAt(0).toUpperCase() + there.slice(1);
 
   if (err instanceof oauth.ResponseBodyError) {
-    const said = err.error_description ? `${err.error}: ${err.error_description}` : err.error;
+    const said = serverSaid(err);
+    const status = sentAs(err.response).status;
     const retryAfterMs = parseRetryAfter(err.response.headers.get('retry-after'), now);
     if (DEAD_GRANT_ERRORS.has(err.error)) {
       return new TokenTrayError(
@@ -83,7 +90,7 @@ export function classifyTokenError(
       err.error === 'server_error'
     ) {
       return transient(
-        `${where} is temporarily unable to issue tokens (HTTP ${err.status}, ${said}).`,
+        `${where} is temporarily unable to issue tokens (HTTP ${status}, ${said}).`,
         retryAfterMs,
         err,
       );
@@ -101,7 +108,7 @@ export function classifyTokenError(
   if (err instanceof oauth.WWWAuthenticateChallengeError) {
     return new TokenTrayError(
       'invalid_client',
-      `${where} refused the client's credentials (HTTP ${err.status}).`,
+      `${where} refused the client's credentials (HTTP ${sentAs(err.response).status}).`,
       {
         hint: 'Check the client id, the client secret and --auth-method.',
         cause: err,
@@ -109,8 +116,22 @@ export function classifyTokenError(
     );
   }
 
+  const idToken = idTokenRejection(err);
+  if (idToken !== undefined) {
+    return new TokenTrayError(
+      'bad_response',
+      `${where} sent an ID token TokenTray rejected: ${idToken}.`,
+      {
+        hint: 'Nothing was stored. Report it to the provider, or check the client id and the issuer (the ID token must be for this client and from this issuer).',
+        cause: err,
+      },
+    );
+  }
+
   if (err instanceof oauth.OperationProcessingError) {
     const response = asResponse(err.cause);
+    const bare = response === undefined ? undefined : bareClientError(where, response, err, grant);
+    if (bare !== undefined) return bare;
     if (response !== undefined && (response.status >= 500 || response.status === 429)) {
       const page = (response.headers.get('content-type') ?? '').includes('html')
         ? ' with an HTML page'

@@ -2,6 +2,7 @@ import * as oauth from 'oauth4webapi';
 import type { AccessTokenRecord, Account } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { registerSecret } from '../../common/redact.js';
+import type { Dispatcher } from 'undici';
 import { checkEndpointUrl, isLoopbackHost } from './endpoint-policy.js';
 import {
   createOAuthFetch,
@@ -18,6 +19,8 @@ export { ASSUMED_LIFETIME_S, MAX_LIFETIME_S } from './token-response.js';
 export interface TokenClientOptions {
   limits?: HttpLimits;
   now?: () => number;
+  /** Where requests go (undici's MockAgent in tests); by default the network, through any proxy. */
+  dispatcher?: Dispatcher;
 }
 
 export interface RefreshOutcome {
@@ -33,6 +36,18 @@ export interface DiscoveredServer {
   deviceAuthorizationEndpoint?: string;
   revocationEndpoint?: string;
   authMethods?: string[];
+  idTokenSigningAlgs?: string[];
+}
+
+/** A JWS or auth method name as registered at IANA: short, plain ASCII. Anything else is noise. */
+const REGISTRY_NAME = /^[A-Za-z0-9+._-]{1,30}$/;
+
+/** A list of registry names from a discovery document, or undefined when it is not one. */
+function registryNames(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value
+    .filter((v): v is string => typeof v === 'string' && REGISTRY_NAME.test(v))
+    .slice(0, 20);
 }
 
 /** The OAuth client side of TokenTray: each exchange is a request step and a processing step. */
@@ -43,7 +58,7 @@ export class TokenClient {
 
   constructor(options: TokenClientOptions = {}) {
     this.limits = options.limits ?? DEFAULT_LIMITS;
-    this.fetch = createOAuthFetch(this.limits);
+    this.fetch = createOAuthFetch(this.limits, options.dispatcher);
     this.now = options.now ?? Date.now;
   }
 
@@ -77,7 +92,13 @@ export class TokenClient {
         account.issuer === undefined ? await withoutIdToken(request) : request,
       );
     } catch (err) {
-      throw classifyTokenError(err, account.tokenEndpoint, this.now());
+      throw classifyTokenError(
+        err,
+        account.tokenEndpoint,
+        this.now(),
+        'token endpoint',
+        'refresh_token',
+      );
     }
     const record = toRecord(response, sentAt, account.scopes);
     const rotated = response.refresh_token;
@@ -176,13 +197,14 @@ export class TokenClient {
         },
       );
     }
-    checkEndpointUrl(as.token_endpoint, 'token endpoint from discovery');
+    const tokenEndpoint = checkEndpointUrl(as.token_endpoint, 'token endpoint from discovery').href;
     const optional = {
       authorizationEndpoint: as.authorization_endpoint,
       deviceAuthorizationEndpoint: as.device_authorization_endpoint,
       revocationEndpoint: as.revocation_endpoint,
     };
-    const found: DiscoveredServer = { issuer: as.issuer, tokenEndpoint: as.token_endpoint };
+    // processDiscoveryResponse made sure the issuer is the one asked for (RFC 8414 §3.3).
+    const found: DiscoveredServer = { issuer: as.issuer, tokenEndpoint };
     for (const [key, value] of Object.entries(optional) as [keyof typeof optional, unknown][]) {
       if (value === undefined) continue;
       if (typeof value !== 'string')
@@ -195,8 +217,11 @@ export class TokenClient {
         );
       found[key] = checkEndpointUrl(value, `${key} from discovery`).href;
     }
-    if (as.token_endpoint_auth_methods_supported !== undefined)
-      found.authMethods = as.token_endpoint_auth_methods_supported;
+    const authMethods = registryNames(as.token_endpoint_auth_methods_supported);
+    if (authMethods !== undefined) found.authMethods = authMethods;
+    // Kept for every later ID token check: without it oauth4webapi expects RS256 only.
+    const algs = registryNames(as.id_token_signing_alg_values_supported);
+    if (algs !== undefined && algs.length > 0) found.idTokenSigningAlgs = algs;
     return found;
   }
 

@@ -6,7 +6,7 @@ import type {
   ClientAuthMethod,
 } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
-import { registerSecret } from '../../common/redact.js';
+import { registerSecret, serverText } from '../../common/redact.js';
 import { checkTokenSyntax } from './token-syntax.js';
 
 /** RFC 6749 §5.1 makes expires_in optional; without it we assume a short life and refresh early. */
@@ -38,10 +38,17 @@ export function authorizationServerOf(account: AccountEndpoints): oauth.Authoriz
     ...(account.revocationEndpoint === undefined
       ? {}
       : { revocation_endpoint: account.revocationEndpoint }),
+    // What the provider announced; oauth4webapi checks an ID token's alg against it.
+    ...(account.idTokenSigningAlgs === undefined
+      ? {}
+      : { id_token_signing_alg_values_supported: account.idTokenSigningAlgs }),
   };
 }
 
-/** Client authentication, RFC 6749 §2.3.1 (basic or post) or a public client (§2.1). */
+/**
+ * Client authentication, RFC 6749 §2.3.1 (basic or post) or a public client (§2.1). Basic is our
+ * own ({@link clientSecretBasic}), not oauth4webapi's, for how it encodes the credentials.
+ */
 export function clientAuth(method: ClientAuthMethod, secret: string | undefined): oauth.ClientAuth {
   if (method === 'none') return oauth.None();
   if (secret === undefined || secret === '') {
@@ -55,7 +62,29 @@ export function clientAuth(method: ClientAuthMethod, secret: string | undefined)
   }
   return method === 'client_secret_post'
     ? oauth.ClientSecretPost(secret)
-    : oauth.ClientSecretBasic(secret);
+    : clientSecretBasic(secret);
+}
+
+/**
+ * HTTP Basic client authentication as RFC 6749 §2.3.1 writes it: the client id and secret are
+ * each "encoded using the application/x-www-form-urlencoded encoding algorithm" (Appendix B),
+ * then joined by ":" and base64-encoded (RFC 7617). Unreserved characters (RFC 3986 §2.3:
+ * letters, digits, "-", ".", "_", "~") stay as they are and a space becomes "+". oauth4webapi's
+ * own ClientSecretBasic also escapes "-", ".", "_" and "~", and servers that do not
+ * percent-decode Basic credentials then refuse a client id such as "my-client" or a UUID.
+ */
+export function clientSecretBasic(secret: string): oauth.ClientAuth {
+  return (_as, client, _body, headers) => {
+    const credentials = `${formUrlEncode(client.client_id)}:${formUrlEncode(secret)}`;
+    headers.set('authorization', `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`);
+  };
+}
+
+/** RFC 6749 Appendix B: UTF-8, every octet outside the unreserved set percent-encoded, space as "+". */
+export function formUrlEncode(value: string): string {
+  return encodeURIComponent(value)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
 }
 
 /** A successful token response (RFC 6749 §5.1) as we keep it; expiry counts from `sentAt`. */
@@ -76,11 +105,16 @@ export function toRecord(
     );
   }
   registerSecret(response.access_token);
+  // The granted scope is shown by `list` and the windows: server text like any other.
   const scope =
-    response.scope ?? (requestedScopes.length > 0 ? requestedScopes.join(' ') : undefined);
+    response.scope === undefined
+      ? requestedScopes.length > 0
+        ? requestedScopes.join(' ')
+        : undefined
+      : serverText(response.scope, 2000);
   return {
     accessToken: response.access_token,
-    tokenType: response.token_type === 'bearer' ? 'Bearer' : response.token_type,
+    tokenType: response.token_type === 'bearer' ? 'Bearer' : serverText(response.token_type, 20),
     issuedAt: sentAt,
     expiresAt: sentAt + Math.floor(expiresIn * 1000),
     ...(scope === undefined ? {} : { scope }),
@@ -123,7 +157,11 @@ export async function processUserGrant(
 function displayName(claims: oauth.IDToken | undefined): string | undefined {
   for (const key of ['email', 'preferred_username', 'name']) {
     const value = claims?.[key];
-    if (typeof value === 'string' && value.length > 0) return value.slice(0, 320);
+    // The ID token's words, shown in `list` and the windows: cleaned like all server text.
+    if (typeof value === 'string' && value.length > 0) {
+      const clean = serverText(value, 120);
+      if (clean !== '') return clean;
+    }
   }
   return undefined;
 }

@@ -1,4 +1,9 @@
-import { ACCOUNT_NAME_PATTERN, PROVIDER_IDS, type Account } from '../../common/account.js';
+import {
+  ACCOUNT_NAME_PATTERN,
+  PROVIDER_IDS,
+  REDIRECT_PORT_RANGE,
+  type Account,
+} from '../../common/account.js';
 
 /** Options the user sets in the settings window (issue: desktop app) or by editing the file. */
 export interface AppOptions {
@@ -40,6 +45,16 @@ const accountSchema = {
     revocationEndpoint: { type: 'string', format: 'uri' },
     authorizationEndpoint: { type: 'string', format: 'uri' },
     deviceAuthorizationEndpoint: { type: 'string', format: 'uri' },
+    idTokenSigningAlgs: {
+      type: 'array',
+      maxItems: 20,
+      items: { type: 'string', pattern: '^[A-Za-z0-9+._-]{1,30}$' },
+    },
+    redirectPort: {
+      type: 'integer',
+      minimum: REDIRECT_PORT_RANGE.min,
+      maximum: REDIRECT_PORT_RANGE.max,
+    },
     authParams: {
       type: 'object',
       maxProperties: 20,

@@ -1,6 +1,8 @@
 import {
   CLIENT_AUTH_METHODS,
+  isRedirectPort,
   PROVIDER_IDS,
+  REDIRECT_PORT_RANGE,
   validateAccountName,
   type Account,
   type AccountEndpoints,
@@ -67,6 +69,15 @@ export async function draftAccount(
     });
   }
 
+  if (request.redirectPort !== undefined) {
+    if (!isRedirectPort(request.redirectPort))
+      throw new TokenTrayError(
+        'usage',
+        `The redirect port must be a whole number from ${REDIRECT_PORT_RANGE.min} to ${REDIRECT_PORT_RANGE.max}, not "${String(request.redirectPort).slice(0, 20)}".`,
+      );
+    if (request.method !== 'browser')
+      throw new TokenTrayError('usage', 'A redirect port is for browser sign-in (--login) only.');
+  }
   const { endpoints, authMethods } = await resolveEndpoints(engine, preset, request);
   const account: Account = {
     name,
@@ -78,6 +89,8 @@ export async function draftAccount(
     clientId,
     clientAuth: request.clientAuth ?? chooseAuthMethod(clientSecret, authMethods),
     scopes: request.scopes ?? [...preset.defaultScopes],
+    // Kept so that signing in again uses the same redirect URI the server knows.
+    ...(request.redirectPort === undefined ? {} : { redirectPort: request.redirectPort }),
     createdAt: new Date(engineParts(engine).clock.now()).toISOString(),
   };
   return { account, clientSecret };
@@ -108,6 +121,17 @@ export function checkRequestShape(request: AddAccountRequest): ProviderPreset {
     );
   }
   const typed = TYPED_ENDPOINTS.filter(([key]) => request[key] !== undefined);
+  // A typed endpoint beside an issuer would be trusted for that issuer's RFC 9207 `iss` and ID
+  // tokens while it sends codes and secrets elsewhere (a mix-up, RFC 9700 §4.4): refuse it.
+  if (request.issuer !== undefined && typed.length > 0) {
+    throw new TokenTrayError(
+      'usage',
+      `${typed.map(([, , flag]) => flag).join(', ')} cannot be combined with --issuer: the endpoints come from the issuer's own metadata.`,
+      {
+        hint: 'Give only --issuer, or leave it out and type every endpoint (--provider custom).',
+      },
+    );
+  }
   const ownsEndpoints = preset.issuer !== undefined || preset.endpoints !== undefined;
   if (ownsEndpoints && (typed.length > 0 || request.issuer !== undefined)) {
     throw new TokenTrayError('usage', `The ${preset.title} preset sets its own endpoints.`, {
@@ -158,12 +182,13 @@ async function resolveEndpoints(
   if (issuer !== undefined) {
     const found = await engineParts(engine).client.discover(issuer);
     const { authMethods: methods, ...rest } = found;
+    checkDiscoveredHosts(preset, rest);
     endpoints = rest;
     authMethods = methods;
   } else if (preset.endpoints !== undefined) {
     endpoints = preset.endpoints(tenantOf(preset, request));
   }
-  // Typed endpoints: the whole configuration for a custom provider, overrides after discovery.
+  // Typed endpoints: the whole configuration of a custom provider (never beside an issuer).
   const merged: Partial<FixedEndpoints> & { issuer?: string } = { ...endpoints };
   for (const [key, what] of typed) merged[key] = checkEndpointUrl(request[key] ?? '', what).href;
   if (merged.tokenEndpoint === undefined) {
@@ -188,6 +213,36 @@ async function resolveEndpoints(
   };
 }
 
+/**
+ * Every discovered endpoint must be on the issuer's own host: a document that sends the code or
+ * the client secret to another host is a mix-up in the making. A preset lists the exceptions it
+ * knows to be real (Google's token endpoint is on oauth2.googleapis.com).
+ */
+function checkDiscoveredHosts(preset: ProviderPreset, found: AccountEndpoints): void {
+  const home = new URL(found.issuer ?? found.tokenEndpoint).host;
+  const allowed = new Set([home, ...(preset.otherEndpointHosts ?? [])]);
+  for (const [key, what] of TYPED_ENDPOINTS) {
+    const value = found[key];
+    if (value === undefined) continue;
+    const host = new URL(value).host;
+    if (!allowed.has(host)) {
+      const knownPreset = Object.values(PROVIDER_PRESETS).find(
+        (p) => p.issuer !== undefined && p.issuer === found.issuer && p.id !== preset.id,
+      );
+      throw new TokenTrayError(
+        'discovery_failed',
+        `The metadata of ${home} puts its ${what} on another host, ${host}, so TokenTray will not use it.`,
+        {
+          hint:
+            knownPreset === undefined
+              ? 'If this provider really works that way, report it to TokenTray; until then, check the issuer URL.'
+              : `This is ${knownPreset.title}'s own layout: use --provider ${knownPreset.id}, which expects it.`,
+        },
+      );
+    }
+  }
+}
+
 function tenantOf(preset: ProviderPreset, request: AddAccountRequest): string {
   if (preset.id !== 'microsoft') return '';
   const tenant = (request.tenant ?? 'common').trim();
@@ -204,7 +259,12 @@ function tenantOf(preset: ProviderPreset, request: AddAccountRequest): string {
   return tenant;
 }
 
-/** RFC 6749 §2.3.1: servers MUST support basic, so prefer it unless discovery says otherwise. */
+/**
+ * When discovery lists both, Basic is preferred: RFC 6749 §2.3.1 says servers MUST support it
+ * and that sending the secret in the body is NOT RECOMMENDED, and a header stays out of the
+ * request-body logs that proxies and frameworks keep. Its old interop problem (ids with "-"
+ * refused) was oauth4webapi's encoding, which clientSecretBasic in token-response.ts fixes.
+ */
 function chooseAuthMethod(
   secret: string | undefined,
   supported: string[] | undefined,

@@ -23,7 +23,8 @@ const CALLBACK_PATH = '/callback';
 
 /**
  * The redirect listener of a native app, RFC 8252 §7.3: on the loopback IP literal (not
- * "localhost", §8.3), on a port the OS picks, open only while the sign-in runs. It answers the
+ * "localhost", §8.3), on a port the OS picks (or `port`, for servers that compare redirect
+ * URIs port and all), open only while the sign-in runs. It answers the
  * one expected path once; anything else gets a 404, and nothing it receives is logged.
  */
 export async function listenForRedirect(
@@ -32,6 +33,8 @@ export async function listenForRedirect(
   isOurs: (params: URLSearchParams) => boolean,
   /** Told of a response refused for its state; the sign-in keeps waiting for the real one. */
   onRefused: () => void,
+  /** A fixed port (--redirect-port); 0 or undefined lets the OS pick one. */
+  port = 0,
 ): Promise<LoopbackRedirect> {
   let deliver: ((arrival: RedirectArrival) => void) | undefined;
   let fail: ((reason: unknown) => void) | undefined;
@@ -70,16 +73,20 @@ export async function listenForRedirect(
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) =>
       reject(
-        new TokenTrayError('sign_in_failed', 'Could not listen on 127.0.0.1 for the sign-in.', {
-          hint: 'Check that loopback networking is available, or use --device instead.',
-          cause: err,
-        }),
+        (err as { code?: unknown }).code === 'EADDRINUSE'
+          ? new TokenTrayError('sign_in_failed', `Port ${port} on 127.0.0.1 is already in use.`, {
+              hint: 'Close the program that holds it, or choose another redirect port (and register http://127.0.0.1:<port>/callback at the provider).',
+              cause: err,
+            })
+          : new TokenTrayError('sign_in_failed', 'Could not listen on 127.0.0.1 for the sign-in.', {
+              hint: 'Check that loopback networking is available, or use --device instead.',
+              cause: err,
+            }),
       ),
     );
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(port, '127.0.0.1', resolve);
   });
-  const { port } = server.address() as AddressInfo;
-  const redirectUri = `http://127.0.0.1:${port}${CALLBACK_PATH}`;
+  const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}${CALLBACK_PATH}`;
 
   const close = (): void => {
     server.close();

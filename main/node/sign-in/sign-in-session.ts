@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Account, SignInMethod } from '../../common/account.js';
+import { REDIRECT_PORT_HINT, type Account, type SignInMethod } from '../../common/account.js';
+import type { TimerHandle } from '../../common/clock.js';
 import { TokenTrayError } from '../../common/errors.js';
 import type { AddAccountRequest } from '../../common/ipc-contract.js';
 import { provePastedToken, replaceGrant, storeNewAccount } from '../engine/account-registry.js';
@@ -30,7 +31,7 @@ export type SignInPrompt =
   | { kind: 'none' };
 
 export interface SignInDeps {
-  /** Opens a URL in the user's browser: `BROWSER` or the OS default in the CLI, shell.openExternal in the app. */
+  /** Opens a URL in the user's browser: `BROWSER` or the OS default in the CLI, openInBrowser in the app. */
   openUrl: (url: string) => Promise<void>;
   /** How long a sign-in may wait for the user: default 5 minutes in the browser, the code's life on a device. */
   timeoutMs?: number;
@@ -38,6 +39,11 @@ export interface SignInDeps {
   openDeviceUrl?: boolean;
   /** Things the user should know that do not end the sign-in. */
   onWarning?: (message: string) => void;
+  /**
+   * Asked once the account is drafted (endpoints known) and before anything is sent to them;
+   * rejects to stop. The app asks the user in a native dialog here; the CLI's user typed it all.
+   */
+  confirm?: (account: Account) => Promise<void>;
 }
 
 export interface SignInSession {
@@ -59,12 +65,20 @@ export async function startSignIn(
   deps: SignInDeps,
 ): Promise<SignInSession> {
   const { account, clientSecret } = await draftAccount(engine, request);
+  await deps.confirm?.(account);
   // A sign-in hands us a refresh token that exists nowhere else: be sure we can keep it.
   await engineParts(engine).vault.probe();
   switch (request.method) {
     case 'paste':
       return settled('paste', async () => {
-        await provePastedToken(engine, account, clientSecret, (request.refreshToken ?? '').trim());
+        await provePastedToken(
+          engine,
+          account,
+          clientSecret,
+          (request.refreshToken ?? '').trim(),
+        ).catch((err: unknown) => {
+          throw whatARefusalCost(err);
+        });
         return engineParts(engine).settings.requireAccount(account.name);
       });
     case 'client-credentials':
@@ -126,9 +140,15 @@ async function interactive(
   store: (grant: GrantOutcome) => Promise<Account>,
 ): Promise<SignInSession> {
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
+  let timer: TimerHandle | undefined;
+  // Held (keepAlive): the timeout is what ends a device sign-in nobody finishes.
   const timeOutIn = (ms: number) => {
-    timer = setTimeout(() => controller.abort(timedOut(ms)), ms);
+    timer = engineParts(engine).clock.setTimer(() => controller.abort(timedOut(ms, method)), ms, {
+      keepAlive: true,
+    });
+  };
+  const clearTimeOut = () => {
+    if (timer !== undefined) engineParts(engine).clock.clearTimer(timer);
   };
   const { signal } = controller;
   const keep = async (grant: GrantOutcome): Promise<Account> => {
@@ -138,7 +158,7 @@ async function interactive(
     return store(grant);
   };
   const finish = (run: Promise<Account>) => {
-    const done = run.finally(() => clearTimeout(timer));
+    const done = run.finally(clearTimeOut);
     done.catch(() => undefined);
     return done;
   };
@@ -159,6 +179,7 @@ async function interactive(
           deps.onWarning?.(
             'Ignored a sign-in response whose state did not match ours (RFC 6749 §10.12); still waiting for yours.',
           ),
+        account.redirectPort,
       );
       const pending = await buildAuthorizationRequest(account, redirect.redirectUri);
       expected.state = pending.state;
@@ -194,9 +215,14 @@ async function interactive(
     const lifeMs = Math.max(1_000, device.expiresAt - engineParts(engine).clock.now());
     timeOutIn(Math.min(deps.timeoutMs ?? lifeMs, lifeMs));
     const done = finish(
-      pollForDeviceToken(engineParts(engine).client, account, clientSecret, device, signal).then(
-        keep,
-      ),
+      pollForDeviceToken(
+        engineParts(engine).client,
+        account,
+        clientSecret,
+        device,
+        signal,
+        engineParts(engine).clock,
+      ).then(keep),
     );
     if (deps.openDeviceUrl === true)
       void deps
@@ -218,7 +244,7 @@ async function interactive(
       cancel,
     };
   } catch (err) {
-    clearTimeout(timer);
+    clearTimeOut();
     controller.abort(err);
     throw err;
   }
@@ -260,12 +286,33 @@ function requireRefreshToken(account: Account, grant: GrantOutcome): void {
   );
 }
 
-function timedOut(ms: number): TokenTrayError {
+/**
+ * The pasted token went to the server in a request it refused. TokenTray stored nothing, but
+ * some servers disable a refresh token that came with a refused request (a wrong client secret,
+ * credentials it could not read), so "nothing happened" is not what is known: say so.
+ */
+function whatARefusalCost(err: unknown): unknown {
+  if (!(err instanceof TokenTrayError)) return err;
+  if (err.code !== 'invalid_client' && err.code !== 'bad_response') return err;
+  return new TokenTrayError(err.code, err.message, {
+    hint: `${(err.hint ?? '').replace(/\s*Nothing was stored\.\s*/, ' ')} TokenTray stored nothing, but the server may have disabled the pasted refresh token for its part. Once the cause is fixed, if the same token is refused with invalid_grant, get a new one (or sign in with --login or --device).`.trim(),
+    ...(err.oauthError === undefined ? {} : { oauthError: err.oauthError }),
+    cause: err,
+  });
+}
+
+function timedOut(ms: number, method: 'browser' | 'device'): TokenTrayError {
   const minutes = Math.round((ms / 60_000) * 10) / 10;
+  // A provider that refuses our redirect URI shows its error in the browser, where we cannot
+  // see it; all we notice is that nothing came back. Say what that most often means.
+  const redirect =
+    method === 'browser'
+      ? ` If the provider's page showed an error about the redirect URI: ${REDIRECT_PORT_HINT}`
+      : '';
   return new TokenTrayError(
     'sign_in_timeout',
     `The sign-in was not finished within ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-    { hint: 'Nothing was stored. Start it again when you are ready to sign in.' },
+    { hint: `Nothing was stored. Start it again when you are ready to sign in.${redirect}` },
   );
 }
 

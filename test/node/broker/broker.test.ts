@@ -9,17 +9,20 @@ import type { AccountStatus } from '../../../main/common/account.js';
 import { engineParts, type TokenEngine } from '../../../main/node/engine/token-engine.js';
 import { startBroker, type Broker } from '../../../main/node/broker/broker-server.js';
 import { MAX_LINE_BYTES } from '../../../main/node/broker/broker-protocol.js';
-import { tokentray, transcript } from '../../support/cli-runner.js';
+import { inProcessTokentray, tokentray, transcript } from '../../support/cli-runner.js';
 import { addRotatingAccount, openEngine } from '../../support/engine-fixture.js';
 import { isActive } from '../../support/introspect.js';
 import { startLocalProvider, type LocalProvider } from '../../support/local-provider.js';
 
 const SERVICE = 'TokenTray-test-broker';
-/** A CLI with no keychain at all (no D-Bus session): it can only get a token from the broker. */
+/** A CLI process with no keychain at all (no D-Bus session). */
 const NO_KEYCHAIN = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/tokentray-test-bus' };
+const inProcess = inProcessTokentray(SERVICE);
 
 // The app's side is a real engine and a real broker in this process (as the app runs them, minus
-// Electron); the CLI is the built one, each call a new process; the server rotates refresh tokens.
+// Electron). The CLI runs in-process through runCli, talking to the broker over its real socket;
+// `viaAppOnly` gives it no engine of its own, so whatever it prints came from the app. Where only
+// a CLI process without a D-Bus session shows the behaviour, the built CLI is spawned.
 describe('the app as broker: the CLI gets its tokens from the running app', () => {
   let provider: LocalProvider;
   let home: string;
@@ -28,7 +31,21 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
   const accessTokens = new Set<string>();
 
   const cli = (args: string[], env: NodeJS.ProcessEnv = {}, dataDir = home) =>
-    tokentray(args, dataDir, { TOKENTRAY_KEYCHAIN_SERVICE: SERVICE, ...env });
+    inProcess(args, dataDir, env);
+  /** A CLI that may not open an engine (keychain, settings, network) of its own. */
+  const viaAppOnly = (args: string[], dataDir = home) =>
+    inProcess(
+      args,
+      dataDir,
+      {},
+      {
+        openEngine: () => {
+          throw new Error('the CLI opened an engine of its own instead of asking the app');
+        },
+      },
+    );
+  const spawnedWithoutKeychain = (args: string[]) =>
+    tokentray(args, home, { TOKENTRAY_KEYCHAIN_SERVICE: SERVICE, ...NO_KEYCHAIN });
 
   /** The app starting afresh: a new engine, nothing in its memory, a new broker. */
   const restartApp = async (): Promise<TokenEngine> => {
@@ -81,11 +98,13 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
     await provider.close();
   });
 
-  test('the CLI prints the running app’s token, with no keychain of its own and no request', async () => {
+  test('the CLI prints the running app’s token, with no engine of its own and no request', async () => {
     provider.resetCounts();
     const expected = (await engine.getToken('work')).accessToken;
-    assert.equal(printed(await cli(['token', 'work'], NO_KEYCHAIN)), expected);
-    const header = await cli(['token', 'work', '--format', 'header'], NO_KEYCHAIN);
+    assert.equal(printed(await viaAppOnly(['token', 'work'])), expected);
+    // The same from a real CLI process with no D-Bus session, through the bin entry's fast path.
+    assert.equal(printed(await spawnedWithoutKeychain(['token', 'work'])), expected);
+    const header = await viaAppOnly(['token', 'work', '--format', 'header']);
     assert.equal(header.stdout, `Authorization: Bearer ${expected}\n`);
     assert.equal(provider.counts().total, 0);
   });
@@ -97,7 +116,7 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
     app.onStatus((r) => statuses.push(r.status));
     provider.resetCounts();
     const results = await Promise.all(
-      Array.from({ length: 4 }, () => cli(['token', 'work'], NO_KEYCHAIN)),
+      Array.from({ length: 4 }, () => viaAppOnly(['token', 'work'])),
     );
     const tokens = new Set(results.map(printed));
     assert.equal(tokens.size, 1, 'every CLI printed the same token');
@@ -111,18 +130,18 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
   test('refresh goes through the app', async () => {
     const old = (await engine.getToken('work')).accessToken;
     provider.resetCounts();
-    const result = await cli(['refresh', 'work'], NO_KEYCHAIN);
+    const result = await viaAppOnly(['refresh', 'work']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /^Refreshed "work"\. The new token is valid for 5\dm/);
     assert.equal(provider.counts().success, 1);
-    const fresh = printed(await cli(['token', 'work'], NO_KEYCHAIN));
+    const fresh = printed(await viaAppOnly(['token', 'work']));
     assert.notEqual(fresh, old);
     assert.equal(fresh, (await engine.getToken('work')).accessToken);
   });
 
   test('an account the CLI removed and added again: the app answers for the new grant', async () => {
     await add(engine, 'swap');
-    const old = printed(await cli(['token', 'swap'], NO_KEYCHAIN));
+    const old = printed(await viaAppOnly(['token', 'swap']));
     const removed = await cli(['remove', 'swap']);
     assert.equal(removed.code, 0, removed.stderr);
     const { clientId, clientSecret } = provider.clients.rotating;
@@ -135,7 +154,7 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
       },
     );
     assert.equal(readded.code, 0, readded.stderr);
-    const fresh = printed(await cli(['token', 'swap'], NO_KEYCHAIN));
+    const fresh = printed(await viaAppOnly(['token', 'swap']));
     assert.notEqual(fresh, old, 'not the removed grant’s token from the app’s memory');
     assert.equal(fresh, (await engineParts(engine).vault.getAccessToken('swap'))?.accessToken);
   });
@@ -157,13 +176,13 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
     await provider.revokeGrantOf(
       (await engineParts(engine).vault.get('revoked', 'refresh_token')) ?? '',
     );
-    const refresh = await cli(['refresh', 'revoked'], NO_KEYCHAIN);
+    const refresh = await viaAppOnly(['refresh', 'revoked']);
     assert.equal(refresh.code, 4, refresh.stderr);
     assert.match(refresh.stderr, /invalid_grant/);
     const viaApp = {
-      revoked: await cli(['token', 'revoked'], NO_KEYCHAIN),
-      nobody: await cli(['token', 'nobody'], NO_KEYCHAIN),
-      refreshNobody: await cli(['refresh', 'nobody'], NO_KEYCHAIN),
+      revoked: await viaAppOnly(['token', 'revoked']),
+      nobody: await viaAppOnly(['token', 'nobody']),
+      refreshNobody: await viaAppOnly(['refresh', 'nobody']),
     };
     await broker?.close();
     broker = undefined;
@@ -190,7 +209,7 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
     const fresh = printed(await cli(['token', 'work']));
     assert.notEqual(fresh, expected);
     assert.equal(provider.counts().success, 1, 'the CLI refreshed on its own');
-    const noKeychain = await cli(['token', 'work'], NO_KEYCHAIN);
+    const noKeychain = await spawnedWithoutKeychain(['token', 'work']);
     assert.equal(noKeychain.code, 1, 'without the app, a CLI with no keychain has no token');
     assert.match(noKeychain.stderr, /keychain is not reachable/);
     await restartApp();
@@ -208,7 +227,7 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
     assert.ok(Date.now() - started < 3_000, 'no wait on a refused connection');
     await restartApp();
     await assert.rejects(startBroker(engine, home), /already serving tokens/);
-    printed(await cli(['token', 'work'], NO_KEYCHAIN));
+    printed(await viaAppOnly(['token', 'work']));
   });
 
   test('a listener that never answers (a frozen app): the CLI falls back after about a second', async () => {
@@ -273,7 +292,7 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
     createConnection(path).destroy();
     const half = createConnection(path, () => half.end('{"v":1,"id":')).resume();
     await new Promise((resolve) => half.on('close', resolve));
-    printed(await cli(['token', 'work'], NO_KEYCHAIN));
+    printed(await viaAppOnly(['token', 'work']));
   });
 
   test('a data folder too deep for a socket path: the broker moves to the runtime folder, and the CLI finds it', async () => {
@@ -288,7 +307,7 @@ describe('the app as broker: the CLI gets its tokens from the running app', () =
       const runtime = process.env.XDG_RUNTIME_DIR;
       if (runtime !== undefined) assert.ok(farBroker.address.startsWith(runtime));
       assert.equal((await stat(dirname(farBroker.address))).mode & 0o777, 0o700);
-      const token = printed(await cli(['token', 'far'], NO_KEYCHAIN, deep));
+      const token = printed(await viaAppOnly(['token', 'far'], deep));
       assert.equal(token, (await far.getToken('far')).accessToken);
     } finally {
       await farBroker.close();

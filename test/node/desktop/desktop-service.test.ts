@@ -41,6 +41,8 @@ describe('desktop service fan-out', () => {
         copyToken: async () => undefined,
         openUrl: async () => undefined,
         openSettings: () => undefined,
+        // A refresh is nothing the user must allow: a question here is a failure.
+        askUser: async (question) => assert.fail(`unexpected question: ${question.message}`),
       });
       try {
         const pushes: AccountView[][] = [];

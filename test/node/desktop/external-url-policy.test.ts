@@ -10,10 +10,15 @@ describe('which URLs the app opens in the browser', () => {
     assert.equal(checkExternalUrl(url), url);
   });
 
-  test('plain http only on loopback, for development and test providers', () => {
-    for (const url of ['http://127.0.0.1:8080/auth', 'http://[::1]:9/auth', 'http://localhost/a']) {
+  test('plain http only on loopback IP literals, for development and test providers', () => {
+    for (const url of ['http://127.0.0.1:8080/auth', 'http://[::1]:9/auth']) {
       assert.equal(checkExternalUrl(url), url);
     }
+    // The same rule as for token endpoints: a name may be resolved by DNS (RFC 8252 §8.3).
+    assert.throws(
+      () => checkExternalUrl('http://localhost/a'),
+      (err) => isTokenTrayError(err, 'insecure_endpoint'),
+    );
     assert.throws(
       () => checkExternalUrl('http://login.example.com/auth'),
       (err) => isTokenTrayError(err, 'insecure_endpoint'),

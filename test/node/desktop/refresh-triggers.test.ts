@@ -12,20 +12,24 @@ import { TokenClient } from '../../../main/node/oauth/token-client.js';
 import { addRotatingAccount, openEngine } from '../../support/engine-fixture.js';
 import { startLocalProvider, type LocalProvider } from '../../support/local-provider.js';
 import { ManualClock } from '../../support/manual-clock.js';
+import { within } from '../../support/wait-for.js';
 
 const SERVICE = 'TokenTray-test-triggers';
 const HOUR = 3_600_000;
 
-/** Resolves when the engine reports `status` for `name`. */
+/** Resolves when the engine reports `status` for `name`; fails, naming it, after 10 s. */
 function whenStatus(engine: TokenEngine, name: string, status: AccountStatus): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = engine.onStatus((r) => {
-      if (r.name === name && r.status === status) {
-        stop();
-        resolve();
-      }
-    });
-  });
+  return within(
+    `"${name}" to become ${status}`,
+    new Promise((resolve) => {
+      const stop = engine.onStatus((r) => {
+        if (r.name === name && r.status === status) {
+          stop();
+          resolve();
+        }
+      });
+    }),
+  );
 }
 
 describe('refresh triggers: sleep, network, and accounts changed by the CLI', () => {

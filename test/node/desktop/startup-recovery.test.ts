@@ -60,7 +60,11 @@ describe('startup without a keychain', () => {
     const errors: TokenTrayError[] = [];
     let recovered = 0;
     const startup = new StartupRecovery({
-      load: () => controller.update(),
+      // As the app's start does: every account's tokens into memory, then the tray's first look.
+      load: async () => {
+        await engine.load();
+        await controller.update();
+      },
       clock,
       onBlocked: (error) => {
         errors.push(error);

@@ -8,6 +8,7 @@ import type { AccountStatus } from '../../../main/common/account.js';
 import { isTokenTrayError } from '../../../main/common/errors.js';
 import { addAccount } from '../../../main/node/sign-in/add-pasted-account.js';
 import { BackgroundRefresher } from '../../../main/node/engine/background-refresher.js';
+import { TokenClient } from '../../../main/node/oauth/token-client.js';
 import { loadKeytar } from '../../../main/node/keychain/keychain-backend.js';
 import {
   addRotatingAccount,
@@ -15,6 +16,8 @@ import {
   openEngine,
 } from '../../support/engine-fixture.js';
 import { isActive } from '../../support/introspect.js';
+import { ManualClock } from '../../support/manual-clock.js';
+import { within } from '../../support/wait-for.js';
 import { startLocalProvider, type LocalProvider } from '../../support/local-provider.js';
 
 const SERVICE = 'TokenTray-test-engine';
@@ -102,7 +105,12 @@ describe('token engine against a rotating server', () => {
   test('the background refresher renews a short-lived token before it expires, on one timer', async () => {
     const shortLived = await startLocalProvider({ accessTokenTtlSeconds: 3 });
     try {
-      const engine = openEngine(await mkdtemp(join(tmpdir(), 'tokentray-bg-')), SERVICE);
+      // Time on a manual clock, tokens counted on it too: the test moves to the planned refresh.
+      const clock = new ManualClock(Date.now());
+      const engine = openEngine(await mkdtemp(join(tmpdir(), 'tokentray-bg-')), SERVICE, {
+        clock,
+        client: new TokenClient({ now: () => clock.now() }),
+      });
       const { clientId, clientSecret } = shortLived.clients.rotating;
       const { token: first } = await addAccount(engine, {
         name: 'short',
@@ -119,16 +127,22 @@ describe('token engine against a rotating server', () => {
         due !== undefined && due > first.issuedAt && due < first.expiresAt,
         'planned before expiry',
       );
-      const renewed = await new Promise<number>((resolve) => {
-        engine.onStatus((r) => {
-          if (
-            r.status === 'fresh' &&
-            r.expiresAt !== null &&
-            Date.parse(r.expiresAt) > first.expiresAt
-          )
-            resolve(Date.now());
-        });
-      });
+      const renewal = within(
+        'the background refresher to renew the token',
+        new Promise<number>((resolve) => {
+          engine.onStatus((r) => {
+            if (
+              r.status === 'fresh' &&
+              r.expiresAt !== null &&
+              Date.parse(r.expiresAt) > first.expiresAt
+            )
+              resolve(clock.now());
+          });
+        }),
+      );
+      assert.equal(clock.pendingTimers, 1, 'one timer for the one account');
+      clock.advance(due - clock.now());
+      const renewed = await renewal;
       refresher.stop();
       assert.ok(renewed < first.expiresAt, 'renewed while the old token was still valid');
       assert.equal(shortLived.counts().error, 0);

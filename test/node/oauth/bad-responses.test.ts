@@ -3,12 +3,22 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startBadTokenEndpoint, type BadMode } from '../../support/bad-token-endpoint.js';
-import { freshHome, tokentray } from '../../support/cli-runner.js';
-import { expireCachedToken, keychainEntries, vault } from '../../support/keychain-inspect.js';
+import { freshHome, inProcessTokentray } from '../../support/cli-runner.js';
+import { keychainOf, testService } from '../../support/keychain-inspect.js';
+import { ManualClock, settleOnClock } from '../../support/manual-clock.js';
+
+const SERVICE = testService(import.meta.url);
+const { vault, entries: keychainEntries, expireCachedToken } = keychainOf(SERVICE);
+const inProcess = inProcessTokentray(SERVICE);
+/** The CLI in-process on a manual clock: the engine's retry delays pass in simulated time. */
+const tokentray = (args: string[], home: string, env: NodeJS.ProcessEnv = {}) => {
+  const clock = new ManualClock(Date.now());
+  return settleOnClock(clock, inProcess(args, home, env, { clock }), { stepMs: 60_000 });
+};
 
 // A token endpoint that misbehaves, served for real on loopback. Whatever it sends, the user gets
 // a clear error, and nothing from the response is stored: the refresh token and cached access
-// token stay exactly as they were.
+// token stay exactly as they were. Only "slow-headers" costs real time: the HTTP deadline.
 describe('bad token responses', () => {
   let server: Awaited<ReturnType<typeof startBadTokenEndpoint>>;
   let home: string;
@@ -29,6 +39,10 @@ describe('bad token responses', () => {
     assert.equal(ok.code, 0, ok.stderr);
   });
   after(() => server.close());
+
+  /** slow-headers waits out the whole-exchange deadline, on every try: keep it short there. */
+  const envFor = (mode: BadMode) =>
+    mode === 'slow-headers' ? { ...env, TOKENTRAY_HTTP_TIMEOUT: '0.5' } : env;
 
   const cases: Array<{ mode: BadMode; exit: number; says: RegExp }> = [
     { mode: 'not-json', exit: 1, says: /not JSON/ },
@@ -64,7 +78,7 @@ describe('bad token responses', () => {
       const result = await tokentray(
         ['add', `new-${mode}`, '--token-endpoint', server.url(mode), '--client-id', 'client-1'],
         home,
-        env,
+        envFor(mode),
       );
       assert.equal(result.code, exit, result.stderr);
       assert.match(result.stderr, says);
@@ -87,7 +101,7 @@ describe('bad token responses', () => {
       await expireCachedToken('acct');
       const refreshToken = await vault.get('acct', 'refresh_token');
       const cached = await vault.getAccessToken('acct');
-      const result = await tokentray(['token', 'acct'], home, env);
+      const result = await tokentray(['token', 'acct'], home, envFor(mode));
       assert.equal(result.code, exit, result.stderr);
       assert.match(result.stderr, says);
       assert.equal(result.stdout, '');

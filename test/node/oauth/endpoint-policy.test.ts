@@ -30,14 +30,11 @@ describe('checkEndpointUrl', () => {
     }
   });
 
-  it('accepts plain http on loopback only', () => {
+  it('accepts plain http on loopback IP literals only', () => {
     for (const raw of [
       'http://127.0.0.1:8080/token',
       'http://127.5.6.7/token',
       'http://[::1]:9000/token',
-      'http://localhost/token',
-      'http://LOCALHOST:3000/token',
-      'http://auth.localhost/token',
     ]) {
       assert.equal(checkEndpointUrl(raw, 'token endpoint').protocol, 'http:', raw);
     }
@@ -51,6 +48,10 @@ describe('checkEndpointUrl', () => {
       'http://128.0.0.1/token',
       'http://127.0.0.1.nip.io/token',
       'http://localhost.example.com/token',
+      // A name, even one meant for loopback, may be sent to DNS (RFC 8252 §8.3).
+      'http://localhost/token',
+      'http://LOCALHOST:3000/token',
+      'http://auth.localhost/token',
       'http://[::2]/token',
       'ftp://127.0.0.1/token',
     ]) {

@@ -13,7 +13,8 @@ import {
   SettingsStore,
   type SetAsideListener,
 } from '../../../main/node/settings/settings-store.js';
-import { freshHome, tokentray } from '../../support/cli-runner.js';
+import { freshHome, inProcessTokentray } from '../../support/cli-runner.js';
+import { testService } from '../../support/keychain-inspect.js';
 
 // The settings file through the real conf, as the CLI opens it, in a temp dir per test.
 type Notice = Parameters<SetAsideListener>[0];
@@ -310,9 +311,7 @@ describe('tokentray list with an unreadable settings file', () => {
     const garbage = Buffer.from('\u0000\u0001{ not json at all "accounts":', 'latin1');
     await writeFile(configPath(home), garbage);
 
-    const result = await tokentray(['list'], home, {
-      TOKENTRAY_KEYCHAIN_SERVICE: 'TokenTray-test-settings',
-    });
+    const result = await inProcessTokentray(testService(import.meta.url))(['list'], home);
 
     assert.equal(result.code, 0, result.stderr);
     const moved = await corruptFiles(home);
