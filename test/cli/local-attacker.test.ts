@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmod, chown, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { tokentray as spawnTokentray } from '../support/cli-runner.js';
@@ -46,6 +46,7 @@ describe(
     after(async () => {
       await attacker.close();
       await provider.close();
+      await rm(base, { recursive: true, force: true });
     });
 
     const add = async (name: string, home: string) => {

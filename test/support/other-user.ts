@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { chmod, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { listenOnLoopback } from './loopback.js';
@@ -23,9 +22,13 @@ export async function asNobody(script: string): Promise<void> {
   );
 }
 
-/** A temp folder like /tmp itself: everyone may create entries in it, and only remove their own. */
+/**
+ * A temp folder like /tmp itself: everyone may create entries in it, and only remove their own.
+ * In the system's /tmp, not the test run's private one (0700: the other user could not reach it).
+ * The caller removes it.
+ */
 export async function sharedTempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'tokentray-shared-'));
+  const dir = await mkdtemp(join('/tmp', 'tokentray-shared-'));
   await chmod(dir, 0o1777);
   return dir;
 }

@@ -98,11 +98,12 @@ export class SecretVault {
   async getTokens(name: string, to?: SecretDestinations): Promise<StoredTokens> {
     const main = await this.#entries.read(entryKey(name, 'refresh_token'));
     if (main?.startsWith(TOKEN_SET) === true) {
-      const { refreshToken, record } = parseTokenSet(main);
+      const { refreshToken: stored, record } = parseTokenSet(main);
+      const refreshToken =
+        stored === undefined ? undefined : await this.open(name, stored, 'refresh_token', to);
+      if (refreshToken !== undefined) registerSecret(refreshToken);
       return {
-        ...(refreshToken === undefined
-          ? {}
-          : { refreshToken: await this.open(name, refreshToken, 'refresh_token', to) }),
+        ...(refreshToken === undefined ? {} : { refreshToken }),
         ...(record === undefined ? {} : { record }),
       };
     }
