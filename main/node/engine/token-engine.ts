@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { AccessTokenRecord, Account, AccountStatusReport } from '../../common/account.js';
 import type { Clock } from '../../common/clock.js';
 import { systemClock } from '../../common/clock.js';
-import { TokenTrayError, asTokenTrayError } from '../../common/errors.js';
+import { TokenTrayError, asTokenTrayError, isTokenTrayError } from '../../common/errors.js';
 import { refreshKillsPreviousToken } from '../../common/provider-traits.js';
 import { planRefreshAt } from '../../common/refresh-plan.js';
 import { lastsLongEnough, lifetimeSeconds } from '../../common/token-need.js';
@@ -142,7 +142,12 @@ export class TokenEngine {
   async load(): Promise<void> {
     for (const account of this.#settings.accounts()) {
       const state = this.#states.of(account);
-      if (!state.loaded) await this.#sync.load(account.name, state, true);
+      // An account whose settings name other endpoints than its secrets were stored for is that
+      // account's problem, not the keychain's: it refuses when used, and the others load.
+      if (!state.loaded)
+        await this.#sync.load(account.name, state, true).catch((err: unknown) => {
+          if (!isTokenTrayError(err, 'secret_not_bound')) throw err;
+        });
     }
   }
 
