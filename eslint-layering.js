@@ -57,10 +57,25 @@ export const LAYERS = [
     may: ['main/common', 'main/node', 'main/node/engine', 'main/node/oauth'],
     packages: NODE,
   },
-  // The desktop's URL policy uses the oauth folder's one loopback rule (isLoopbackHost).
+  // Hand-offs (the GCE metadata endpoint, its audit log) serve what an engine hands them.
+  {
+    folder: 'main/node/handoff',
+    may: ['main/common'],
+    packages: NODE,
+    types: ['main/node/engine', 'main/node/settings'],
+  },
+  // The desktop's URL policy uses the oauth folder's one loopback rule (isLoopbackHost); its
+  // accounts window lists the hand-offs' audit log.
   {
     folder: 'main/node/desktop',
-    may: ['main/common', 'main/node', 'main/node/engine', 'main/node/oauth', 'main/node/sign-in'],
+    may: [
+      'main/common',
+      'main/node',
+      'main/node/engine',
+      'main/node/handoff',
+      'main/node/oauth',
+      'main/node/sign-in',
+    ],
     packages: NODE,
     types: ['main/node/settings', ...ELECTRON_TYPES],
   },
@@ -71,6 +86,7 @@ export const LAYERS = [
       'main/node',
       'main/node/broker',
       'main/node/engine',
+      'main/node/handoff',
       'main/node/keychain',
       'main/node/oauth',
       'main/node/settings',
@@ -93,6 +109,7 @@ export const LAYERS = [
       'main/node/broker',
       'main/node/desktop',
       'main/node/engine',
+      'main/node/handoff',
       'main/node/keychain',
       'main/node/oauth',
       'main/node/settings',

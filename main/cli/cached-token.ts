@@ -39,9 +39,12 @@ export async function fastToken(
 let heldAnswer:
   { key: string; answer: Promise<BrokerAnswer<AccessTokenRecord> | undefined> } | undefined;
 
+/** What every surface asks the app for: an account's token, with `--min-ttl` when given. */
+export type AppQuery = Pick<TokenArgs, 'name' | 'minTtl'>;
+
 /** The running app's answer, or undefined when none is running. */
 export function tokenFromApp(
-  args: TokenArgs,
+  args: AppQuery,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<BrokerAnswer<AccessTokenRecord> | undefined> {
   const held = heldAnswer;
@@ -50,11 +53,11 @@ export function tokenFromApp(
   return askBroker(args, env);
 }
 
-function answerKey(args: TokenArgs, env: NodeJS.ProcessEnv): string {
+function answerKey(args: AppQuery, env: NodeJS.ProcessEnv): string {
   return `${resolveDataDir(env)}\0${keychainService(env)}\0${args.name}\0${String(args.minTtl)}`;
 }
 
-function askBroker(args: TokenArgs, env: NodeJS.ProcessEnv) {
+function askBroker(args: AppQuery, env: NodeJS.ProcessEnv) {
   return askBrokerForToken(resolveDataDir(env), {
     name: args.name,
     service: keychainService(env),

@@ -36,6 +36,8 @@ export interface CliContext {
   engine(): TokenEngine;
   /** Runs `handler` on Ctrl-C until the returned function is called. */
   onInterrupt(handler: () => void): () => void;
+  /** Runs `handler` on each `signal` until the returned function is called (exec passes them on). */
+  onSignal(signal: NodeJS.Signals, handler: () => void): () => void;
 }
 
 export interface CliContextOptions {
@@ -48,6 +50,8 @@ export interface CliContextOptions {
   openEngine?: (context: CliContext) => TokenEngine;
   /** Where Ctrl-C comes from; the default is the process's SIGINT. */
   onInterrupt?: CliContext['onInterrupt'];
+  /** Where the signals exec and serve pass on come from; the default is the process's. */
+  onSignal?: CliContext['onSignal'];
 }
 
 /** The context of a real `tokentray` process, or of a test that overrides parts of it. */
@@ -69,6 +73,12 @@ export function createCliContext(options: CliContextOptions = {}): CliContext {
       ((handler) => {
         process.once('SIGINT', handler);
         return () => process.off('SIGINT', handler);
+      }),
+    onSignal:
+      options.onSignal ??
+      ((signal, handler) => {
+        process.on(signal, handler);
+        return () => process.off(signal, handler);
       }),
   };
   return context;

@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { EXIT, TokenTrayError, asTokenTrayError } from '../common/errors.js';
-import { formatError } from '../common/redact.js';
+import { formatError, redact } from '../common/redact.js';
 import { askBrokerForToken, askBrokerToRefresh } from '../node/broker/broker-client.js';
 import { keychainService } from '../node/keychain/keychain-service.js';
 import { resolveDataDir } from '../node/paths.js';
@@ -26,7 +26,9 @@ function appStartLimitMs(env: NodeJS.ProcessEnv = process.env): number {
 const USAGE = `tokentray: fresh OAuth 2.0 access tokens from the TokenTray app.
 
 Usage:
-  tokentray token <name> [--format raw|header|json] [--min-ttl <seconds, default 60>]
+  tokentray token <name> [--format raw|header|json|exec-credential] [--min-ttl <seconds>]
+      Without --min-ttl: at least 60 s left, or half the life of shorter-lived tokens.
+      exec-credential: a Kubernetes ExecCredential, for kubectl's exec credential plugin.
   tokentray refresh <name>
 
 Accounts are added, listed and removed in the TokenTray window (tray menu: Open TokenTray).
@@ -56,6 +58,9 @@ async function main(argv: string[]): Promise<number> {
       askBrokerForToken(dataDir, { name: args.name, minTtl: args.minTtl, service }),
     );
     if (!answer.ok) throw answer.error;
+    // A still-valid token after a passing refresh failure: the token on stdout, why on stderr.
+    if (answer.warning !== undefined)
+      process.stderr.write(`tokentray: warning: ${redact(answer.warning)}\n`);
     process.stdout.write(formatToken(answer.value, args.format));
     return EXIT.ok;
   }

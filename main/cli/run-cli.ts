@@ -1,15 +1,23 @@
 import { EXIT, TokenTrayError, asTokenTrayError } from '../common/errors.js';
 import { formatError } from '../common/redact.js';
 import { addCommand } from './commands/add-command.js';
+import { completeCommand, completionCommand } from './commands/completion-command.js';
+import { execCommand } from './commands/exec-command.js';
+import { gitCredentialCommand } from './commands/git-credential-command.js';
+import { infoCommand } from './commands/info-command.js';
 import { listCommand } from './commands/list-command.js';
 import { refreshCommand } from './commands/refresh-command.js';
 import { removeCommand } from './commands/remove-command.js';
+import { serveCommand } from './commands/serve-command.js';
 import { tokenCommand } from './commands/token-command.js';
 import { createCliContext, type CliContext } from './cli-context.js';
 import { USAGE } from './usage.js';
 
-/** A command: its arguments after the command name, and the context it runs in. */
-export type Command = (args: string[], context: CliContext) => Promise<void>;
+/**
+ * A command: its arguments after the command name, and the context it runs in. It returns an exit
+ * code only when it has its own (exec passes on its child's); otherwise success is 0.
+ */
+export type Command = (args: string[], context: CliContext) => Promise<unknown>;
 
 const commands: Record<string, Command> = {
   add: addCommand,
@@ -17,6 +25,12 @@ const commands: Record<string, Command> = {
   refresh: refreshCommand,
   list: listCommand,
   remove: removeCommand,
+  exec: execCommand,
+  'git-credential': gitCredentialCommand,
+  serve: serveCommand,
+  info: infoCommand,
+  completion: completionCommand,
+  __complete: completeCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code. Errors end here, rendered once, redacted. */
@@ -46,8 +60,8 @@ export async function runCli(
         hint: 'Run `tokentray --help` for the commands.',
       });
     }
-    await command(rest, context);
-    return EXIT.ok;
+    const code = await command(rest, context);
+    return typeof code === 'number' ? code : EXIT.ok;
   } catch (err) {
     const error = isArgsError(err)
       ? new TokenTrayError('usage', err.message, { hint: 'Run `tokentray --help` for usage.' })

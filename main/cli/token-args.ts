@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { TokenTrayError } from '../common/errors.js';
 
-export type TokenFormat = 'raw' | 'header' | 'json';
+export type TokenFormat = 'raw' | 'header' | 'json' | 'exec-credential';
+const FORMATS: readonly TokenFormat[] = ['raw', 'header', 'json', 'exec-credential'];
 export interface TokenArgs {
   name: string;
   format: TokenFormat;
@@ -9,7 +10,7 @@ export interface TokenArgs {
   minTtl?: number;
 }
 
-/** `tokentray token <name> [--format raw|header|json] [--min-ttl <seconds>]`, shared by both paths. */
+/** `tokentray token <name> [--format raw|header|json|exec-credential] [--min-ttl <seconds>]`, shared by both paths. */
 export function parseTokenArgs(args: string[]): TokenArgs {
   const { values, positionals } = parseArgs({
     args,
@@ -23,23 +24,35 @@ export function parseTokenArgs(args: string[]): TokenArgs {
   if (name === undefined || extra !== undefined) {
     throw new TokenTrayError(
       'usage',
-      'Usage: tokentray token <name> [--format raw|header|json] [--min-ttl <seconds>]',
+      'Usage: tokentray token <name> [--format raw|header|json|exec-credential] [--min-ttl <seconds>]',
     );
   }
   const format = values.format;
-  if (format !== 'raw' && format !== 'header' && format !== 'json') {
+  if (!isTokenFormat(format)) {
     throw new TokenTrayError('usage', `Unknown --format "${format}".`, {
-      hint: 'Use raw, header or json.',
+      hint: `Use ${FORMATS.join(', ')}.`,
     });
   }
-  const given = values['min-ttl'];
-  if (given === undefined) return { name, format };
+  const minTtl = parseMinTtl(values['min-ttl']);
+  return minTtl === undefined ? { name, format } : { name, format, minTtl };
+}
+
+/**
+ * `--min-ttl <seconds>`, for every command that hands out a token; undefined when not given, so
+ * the default rule applies (see main/common/token-need.ts).
+ */
+export function parseMinTtl(given: string | undefined): number | undefined {
+  if (given === undefined) return undefined;
   const minTtl = Number(given);
   if (given.trim() === '' || !Number.isInteger(minTtl) || minTtl < 0 || minTtl > 86_400) {
     throw new TokenTrayError(
       'usage',
-      `--min-ttl must be a whole number of seconds from 0 to 86400, not "${given}".`,
+      `--min-ttl must be a whole number of seconds from 0 to 86400, not "${given.slice(0, 40)}".`,
     );
   }
-  return { name, format, minTtl };
+  return minTtl;
+}
+
+function isTokenFormat(value: string): value is TokenFormat {
+  return (FORMATS as readonly string[]).includes(value);
 }

@@ -39,6 +39,7 @@ export function createTokenTrayApi(invoke: Invoke, subscribe: Subscribe) {
     getOptions: () => invoke('options:get'),
     setOptions: (...a: Parameters<IpcCalls['options:set']>) => invoke('options:set', ...a),
     openSettings: () => invoke('windows:open-settings'),
+    latestHandOffs: () => invoke('handoffs:latest'),
     onAccountsChanged: (listener: (accounts: IpcEvents['accounts:changed']) => void) =>
       subscribe('accounts:changed', listener),
   };

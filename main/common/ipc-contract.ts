@@ -94,6 +94,16 @@ export interface OptionsView {
   autoUpdate: boolean;
 }
 
+/** One access token handed to another program (the GCE endpoint): who asked, never the token. */
+export interface HandOffView {
+  /** ISO 8601. */
+  at: string;
+  account: string;
+  surface: string;
+  path: string;
+  userAgent: string;
+}
+
 export interface IpcError {
   code: string;
   message: string;
@@ -120,6 +130,8 @@ export interface IpcCalls {
   'options:get': () => OptionsView;
   'options:set': (patch: Partial<OptionsView>) => OptionsView;
   'windows:open-settings': () => null;
+  /** The latest tokens handed out to other programs, newest first (the audit log). */
+  'handoffs:latest': () => HandOffView[];
 }
 export type IpcChannel = keyof IpcCalls;
 

@@ -111,6 +111,7 @@ export const IPC_VALIDATORS: { [C in IpcChannel]: Validators<Parameters<IpcCalls
   'options:get': [],
   'options:set': [isOptionsPatch],
   'windows:open-settings': [],
+  'handoffs:latest': [],
 };
 
 /** True when `args` are exactly what `channel` takes. */

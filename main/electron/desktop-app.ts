@@ -17,6 +17,7 @@ import { blockedTrayView, StartupRecovery } from '../node/desktop/startup-recove
 import { TrayController } from '../node/desktop/tray-controller.js';
 import { settleInterruptedOperations } from '../node/engine/account-registry.js';
 import { BackgroundRefresher } from '../node/engine/background-refresher.js';
+import { startConfiguredGce } from '../node/handoff/app-gce.js';
 import { TokenEngine } from '../node/engine/token-engine.js';
 import { loadKeytar } from '../node/keychain/keychain-backend.js';
 import { SecretVault, keychainService } from '../node/keychain/secret-vault.js';
@@ -79,6 +80,14 @@ export async function startDesktop(options: {
   const broker = await startBroker(engine, dataDir).catch((err: unknown) => {
     console.warn(`TokenTray: the CLI broker did not start: ${formatError(err)}`);
     return undefined;
+  });
+  // The GCE metadata endpoint, when the settings name an account for it (README: serve --gce).
+  const gce = await startConfiguredGce({
+    engine,
+    settings,
+    dataDir,
+    clock: systemClock,
+    warn: (message) => console.warn(`TokenTray: ${message}`),
   });
 
   const windows = new Windows(join(app.getAppPath(), 'dist'));
@@ -258,6 +267,7 @@ export async function startDesktop(options: {
       await guard.flush().catch(() => undefined);
       guard.dispose();
       await broker?.close();
+      await gce?.close();
       tray.destroy();
     },
   };

@@ -6,6 +6,7 @@ import { Notices } from '../shared/notices.js';
 import { followSignIn } from '../shared/sign-in-panel.js';
 import { whileVisible } from '../shared/time-left.js';
 import { AccountRow, type RowActions } from './account-row.js';
+import { showHandOffs } from './hand-offs.js';
 
 const list = byId<HTMLUListElement>('accounts');
 const empty = byId<HTMLElement>('empty');
@@ -95,6 +96,7 @@ function show(accounts: AccountView[]): void {
 let listFailed = false;
 
 async function reload(): Promise<void> {
+  void showHandOffs();
   const result = await api.listAccounts();
   listFailed = !result.ok;
   if (result.ok) show(result.value);
@@ -113,6 +115,7 @@ api.onAccountsChanged((accounts) => {
   if (listFailed) notices.clear();
   listFailed = false;
   show(accounts);
+  void showHandOffs();
 });
 whileVisible(() => {
   const now = Date.now();

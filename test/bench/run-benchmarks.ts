@@ -22,6 +22,7 @@ import { CLI_PATH, runNode, tokentray } from '../support/cli-runner.js';
 import { openEngine } from '../support/engine-fixture.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 import type { BenchResult } from './bench-result.js';
+import { benchCliExecCredential } from './exec-credential-bench.js';
 import { runSchedulerBenches } from './scheduler-bench.js';
 
 const KEYCHAIN_SERVICE = 'TokenTray-bench';
@@ -374,6 +375,7 @@ const dir = await mkdtemp(join(tmpdir(), 'tokentray-bench-engine-'));
 try {
   print(await benchCliCachedToken(provider));
   print(await benchCliCachedToken(provider, true));
+  print(await benchCliExecCredential(provider));
   print(await benchRefreshVsBareUndici(provider, dir));
   print(await benchSingleFlight(provider, dir));
   for (const result of await runEngineCountBenches(provider, dir, KEYCHAIN_SERVICE)) print(result);

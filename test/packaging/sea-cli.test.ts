@@ -103,6 +103,12 @@ describe('the installed tokentray (single executable)', () => {
       assert.ok(await isActive(provider, raw.stdout.trim()));
       const header = await run(['token', 'work', '--format', 'header'], home);
       assert.equal(header.stdout, `Authorization: Bearer ${stored?.accessToken}\n`);
+      // kubectl's exec credential plugin runs the installed command.
+      const kube = await run(['token', 'work', '--format', 'exec-credential'], home);
+      assert.equal(kube.code, 0, kube.stderr);
+      const credential = JSON.parse(kube.stdout) as { kind: string; status: { token: string } };
+      assert.equal(credential.kind, 'ExecCredential');
+      assert.equal(credential.status.token, stored?.accessToken);
     });
 
     test('`refresh` has the app refresh, and prints no token', async () => {
@@ -119,7 +125,7 @@ describe('the installed tokentray (single executable)', () => {
       assert.equal(missing.code, 3, missing.stderr);
       const usage = await run(['token', 'work', '--format', 'xml'], home);
       assert.equal(usage.code, 2);
-      assert.match(usage.stderr, /Use raw, header or json/);
+      assert.match(usage.stderr, /Use raw, header, json, exec-credential/);
       const unknownOption = await run(['token', 'work', '--bogus'], home);
       assert.equal(unknownOption.code, 2);
       const add = await run(['add', 'x'], home);

@@ -94,6 +94,8 @@ export interface InProcessOptions {
   onInterrupt?: CliContextOptions['onInterrupt'];
   /** How the command's own engine is opened, if it needs one; the CLI's real one by default. */
   openEngine?: CliContextOptions['openEngine'];
+  /** What the command reads on stdin (git's credential requests, say); none by default. */
+  input?: string;
 }
 
 /**
@@ -113,7 +115,7 @@ export function inProcessTokentray(service: string) {
     const context = createCliContext({
       stdout: { write: (text: string) => (stdout += text) },
       stderr: { write: (text: string) => (stderr += text) },
-      stdin: Readable.from([]),
+      stdin: Readable.from(options.input === undefined ? [] : [options.input]),
       env: {
         ...process.env,
         TOKENTRAY_HOME: home,

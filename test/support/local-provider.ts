@@ -94,6 +94,11 @@ export interface LocalProvider {
   loseTokenAnswers(count: number, when: 'before' | 'after'): void;
   /** Revokes the whole grant behind a refresh token server-side, as when the user revokes access at the provider. */
   revokeGrantOf(refreshToken: string): Promise<void>;
+  /**
+   * Revokes one access token and nothing else, as a resource server's logout or a token leak
+   * report does. (The RFC 7009 endpoint would revoke the whole grant behind it, refresh tokens too.)
+   */
+  revokeAccessToken(accessToken: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -167,7 +172,9 @@ interface ProviderInstance {
       opts?: { ignoreExpiration?: boolean },
     ): Promise<RefreshTokenInstance | undefined>;
   };
-  AccessToken: RevocableModel;
+  AccessToken: RevocableModel & {
+    find(value: string): Promise<{ destroy(): Promise<void> } | undefined>;
+  };
   AuthorizationCode: RevocableModel;
   DeviceCode: RevocableModel;
   callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -540,6 +547,12 @@ export async function startLocalProvider(opts: LocalProviderOptions = {}): Promi
     },
 
     revokeGrantOf,
+
+    async revokeAccessToken(accessToken) {
+      const token = await provider.AccessToken.find(accessToken);
+      if (token === undefined) throw new Error('local-provider: no such access token');
+      await token.destroy();
+    },
 
     close() {
       closing ??= closeServer().finally(releaseNoticeFilter);

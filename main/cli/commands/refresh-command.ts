@@ -1,7 +1,7 @@
 import { TokenTrayError } from '../../common/errors.js';
 import { previousTokensEndedNotice } from '../../common/provider-traits.js';
-import { askBrokerToRefresh } from '../../node/broker/broker-client.js';
 import { peekAccount } from '../../node/settings/settings-peek.js';
+import { forceRefresh } from '../acquire-token.js';
 import type { CliContext } from '../cli-context.js';
 import { describeLifetime } from './describe-lifetime.js';
 
@@ -13,12 +13,7 @@ export async function refreshCommand(args: string[], context: CliContext): Promi
   const [name, extra] = args;
   if (name === undefined || extra !== undefined || name.startsWith('-'))
     throw new TokenTrayError('usage', 'Usage: tokentray refresh <name>');
-  const answer = await askBrokerToRefresh(context.dataDir, {
-    name,
-    service: context.keychainService,
-  });
-  if (answer?.ok === false) throw answer.error;
-  const expiresAt = answer?.value.expiresAt ?? (await context.engine().refresh(name)).expiresAt;
+  const expiresAt = await forceRefresh(context, name);
   const ended = previousTokensEndedNotice(peekAccount(context.dataDir, name)?.provider);
   context.stderr.write(
     `Refreshed "${name}". The new token is valid for ${describeLifetime(expiresAt - context.clock.now())}.\n` +

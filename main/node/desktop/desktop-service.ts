@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { TokenTrayError } from '../../common/errors.js';
 import type {
   AccountPatch,
@@ -7,6 +8,7 @@ import type {
 } from '../../common/ipc-contract.js';
 import { removeAccount } from '../engine/account-registry.js';
 import type { TokenEngine } from '../engine/token-engine.js';
+import { latestTokenAudit } from '../handoff/token-audit-log.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { providerViews } from '../sign-in/sign-in-session.js';
 import { accountView, accountViews } from './account-views.js';
@@ -55,6 +57,9 @@ export interface DesktopService {
   onAccountsEdited(listener: () => void): () => void;
   dispose(): void;
 }
+
+/** How many hand-offs the accounts window lists. */
+const HAND_OFFS_SHOWN = 5;
 
 /** Bursts of status events (refreshing, then fresh) become one push. */
 const PUSH_DEBOUNCE_MS = 50;
@@ -159,6 +164,8 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopService {
       deps.openSettings();
       return null;
     },
+    // The audit log sits in the data folder, beside the settings file.
+    'handoffs:latest': () => latestTokenAudit(dirname(settings.path), HAND_OFFS_SHOWN),
   };
 
   return {

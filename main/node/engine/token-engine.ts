@@ -215,7 +215,7 @@ export class TokenEngine {
   /** Marks a new token set as stored by this process (after a sign-in), for other processes too. */
   tokensReplaced(account: Account, record: AccessTokenRecord): void {
     this.#states.forget(account.name);
-    this.#sync.settle(account, this.#sync.advance(account), record);
+    this.#sync.settle(account, this.#sync.advance(account), record, 'signed-in');
   }
 
   /** Drops what is kept of a removed account, here and in the ledger. */
@@ -318,7 +318,12 @@ export class TokenEngine {
       record: outcome.record,
     };
     await this.#custody.keep(account, state, tokens, rotated !== undefined, generation, () =>
-      this.#sync.settle(account, generation, outcome.record),
+      this.#sync.settle(
+        account,
+        generation,
+        outcome.record,
+        rotated === undefined ? 'kept' : 'rotated',
+      ),
     );
     // The rotated token is saved: what can wait, waited until now.
     state.adopt(tokens, generation);

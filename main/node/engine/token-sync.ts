@@ -1,7 +1,7 @@
 import type { AccessTokenRecord, Account } from '../../common/account.js';
 import { refreshKillsPreviousToken } from '../../common/provider-traits.js';
 import type { SecretVault } from '../keychain/secret-vault.js';
-import type { TokenLedger } from '../settings/token-ledger.js';
+import type { RefreshTokenOrigin, TokenLedger } from '../settings/token-ledger.js';
 import type { TokenTimes } from './account-health.js';
 import type { AccountState } from './account-state.js';
 
@@ -83,8 +83,13 @@ export class TokenSync {
   }
 
   /** The answer of `generation` is in the keychain. */
-  settle(account: Account, generation: number, record: AccessTokenRecord): void {
-    this.ledger.settle(account.name, account.createdAt, generation, record);
+  settle(
+    account: Account,
+    generation: number,
+    record: AccessTokenRecord,
+    origin: RefreshTokenOrigin,
+  ): void {
+    this.ledger.settle(account.name, account.createdAt, generation, record, origin);
   }
 
   removed(name: string): void {

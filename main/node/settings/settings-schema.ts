@@ -15,6 +15,17 @@ export interface AppOptions {
   launchAtLogin?: boolean;
   /** Download and install updates from the release feed (signature-checked by the platform). */
   autoUpdate: boolean;
+  /** While the app runs, serve this account as a GCE metadata endpoint on 127.0.0.1:port. */
+  gceMetadata?: GceMetadataOption;
+}
+
+export interface GceMetadataOption {
+  account: string;
+  port: number;
+  projectId?: string;
+  /** gcloud needs it to believe it is on Compute Engine. */
+  projectNumber?: string;
+  email?: string;
 }
 
 export interface SettingsData {
@@ -99,6 +110,18 @@ export const settingsSchema = {
       refreshAtFraction: { type: 'number', exclusiveMinimum: 0, maximum: 0.95 },
       launchAtLogin: { type: 'boolean' },
       autoUpdate: { type: 'boolean' },
+      gceMetadata: {
+        type: 'object',
+        required: ['account', 'port'],
+        additionalProperties: false,
+        properties: {
+          account: { type: 'string', pattern: ACCOUNT_NAME_PATTERN.source },
+          port: { type: 'integer', minimum: 1, maximum: 65535 },
+          projectId: { type: 'string', maxLength: 100 },
+          projectNumber: { type: 'string', pattern: '^[0-9]{1,20}$' },
+          email: { type: 'string', maxLength: 320 },
+        },
+      },
     },
   },
 } as const;

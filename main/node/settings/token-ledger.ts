@@ -16,7 +16,15 @@ export interface LedgerEntry {
   issuedAt?: number;
   expiresAt?: number;
   scope?: string;
+  /**
+   * When the stored refresh token arrived by rotation (epoch ms of the refresh that sent it);
+   * absent when it is the one from sign-in, or none was seen. A time, not a secret: `info` shows it.
+   */
+  rotatedAt?: number;
 }
+
+/** Where the refresh token beside a settled access token came from. */
+export type RefreshTokenOrigin = 'kept' | 'rotated' | 'signed-in';
 
 /**
  * A small file per account in the data folder, so a process re-reads the keychain only when
@@ -32,6 +40,8 @@ export class TokenLedger {
   #made = false;
   /** The highest generation this process issued per account. */
   readonly #issued = new Map<string, number>();
+  /** The rotation time each account's entry had when this process last advanced it. */
+  readonly #rotatedAt = new Map<string, number | undefined>();
 
   constructor(dataDir: string) {
     this.#dir = stateDir(dataDir);
@@ -69,18 +79,36 @@ export class TokenLedger {
       (this.#issued.get(name) ?? 0) + 1,
     );
     this.#issued.set(name, generation);
+    this.#rotatedAt.set(name, before?.rotatedAt);
     this.write(name, { ...before, createdAt, generation, pending: true });
     return generation;
   }
 
-  /** Records the current access token's times at the generation it was stored under. */
-  settle(name: string, createdAt: string, generation: number, record: AccessTokenRecord): void {
+  /**
+   * Records the current access token's times at the generation it was stored under, and when its
+   * refresh token last rotated: now for a rotation, carried over from {@link advance} (no second
+   * read of the file) when the refresh token was kept, none after a sign-in.
+   */
+  settle(
+    name: string,
+    createdAt: string,
+    generation: number,
+    record: AccessTokenRecord,
+    origin: RefreshTokenOrigin = 'kept',
+  ): void {
+    const rotatedAt =
+      origin === 'rotated'
+        ? record.issuedAt
+        : origin === 'kept'
+          ? this.#rotatedAt.get(name)
+          : undefined;
     this.write(name, {
       createdAt,
       generation,
       issuedAt: record.issuedAt,
       expiresAt: record.expiresAt,
       ...(record.scope === undefined ? {} : { scope: record.scope }),
+      ...(rotatedAt === undefined ? {} : { rotatedAt }),
     });
   }
 

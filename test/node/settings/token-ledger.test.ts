@@ -47,4 +47,23 @@ describe('token ledger', () => {
     assert.ok(!seen.has(after), `generation ${after} repeats`);
     assert.equal(seen.size, 4, 'every advance of this process gave a new generation');
   });
+
+  test('when the refresh token last rotated: kept across refreshes and processes, gone after a sign-in', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tokentray-ledger-'));
+    const one = new TokenLedger(dir);
+    one.settle('acct', 'c', one.advance('acct', 'c'), record, 'signed-in');
+    assert.equal(one.read('acct', 'c')?.rotatedAt, undefined, 'the sign-in’s token never rotated');
+    const rotated = { ...record, issuedAt: 5_000, expiresAt: 3_605_000 };
+    one.settle('acct', 'c', one.advance('acct', 'c'), rotated, 'rotated');
+    assert.equal(one.read('acct', 'c')?.rotatedAt, 5_000);
+    // Another process refreshes without rotation: the time stays.
+    const other = new TokenLedger(dir);
+    const kept = { ...record, issuedAt: 9_000, expiresAt: 3_609_000 };
+    other.settle('acct', 'c', other.advance('acct', 'c'), kept, 'kept');
+    assert.equal(other.read('acct', 'c')?.rotatedAt, 5_000);
+    assert.equal(other.read('acct', 'c')?.issuedAt, 9_000);
+    other.settle('acct', 'c', other.advance('acct', 'c'), kept, 'signed-in');
+    assert.equal(other.read('acct', 'c')?.rotatedAt, undefined);
+    await rm(dir, { recursive: true, force: true });
+  });
 });
