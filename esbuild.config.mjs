@@ -6,7 +6,7 @@ import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 
 const pkg = JSON.parse(await readFile('package.json', 'utf8'));
-// Bundled CommonJS dependencies (ajv, proper-lockfile) call require(); give ESM output one. It
+// Bundled CommonJS dependencies (ajv) call require(); give ESM output one. It
 // is made on first use: every chunk carries it, and the CLI's fast path never calls it.
 const requireShim =
   "import { createRequire as __tokentrayCreateRequire } from 'node:module'; let __tokentrayRequire; const require = (id) => (__tokentrayRequire ??= __tokentrayCreateRequire(import.meta.url))(id);";

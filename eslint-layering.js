@@ -20,7 +20,7 @@ export const LAYERS = [
   // Runs in any JS runtime: the Electron main process, Node, the renderer.
   { folder: 'main/common', may: [], packages: [] },
   // main/node runs under plain Node; Electron only as types, so the glue can be checked against it.
-  { folder: 'main/node', may: ['main/common'], packages: [...NODE, 'proper-lockfile'] },
+  { folder: 'main/node', may: ['main/common'], packages: NODE },
   // keytar is CommonJS, loaded through createRequire (ESM import() of it from app.asar has regressed).
   { folder: 'main/node/keychain', may: ['main/common'], packages: ['keytar', 'node:module'] },
   {

@@ -1,5 +1,6 @@
 import type { AccessTokenRecord } from '../common/account.js';
 import { lastsLongEnough } from '../common/token-need.js';
+import { isBeingRemoved } from '../node/settings/account-journal.js';
 import { askBrokerForToken, type BrokerAnswer } from '../node/broker/broker-client.js';
 import { loadKeytar } from '../node/keychain/keychain-backend.js';
 import { SecretVault, keychainService } from '../node/keychain/secret-vault.js';
@@ -70,8 +71,10 @@ export async function cachedToken(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string | undefined> {
   try {
-    const account = peekAccount(resolveDataDir(env), args.name);
+    const dataDir = resolveDataDir(env);
+    const account = peekAccount(dataDir, args.name);
     if (account === undefined || account.signInRequired !== undefined) return undefined;
+    if (isBeingRemoved(dataDir, args.name)) return undefined; // the full path says so
     const record = await new SecretVault(loadKeytar, keychainService(env)).getAccessToken(
       args.name,
     );

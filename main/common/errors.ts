@@ -21,6 +21,10 @@ export type ErrorCode =
   | 'secret_too_large'
   | 'settings_corrupt'
   | 'lock_timeout'
+  /** The data folder or config.json can be changed by someone else: they decide where secrets go. */
+  | 'unsafe_data_dir'
+  /** A stored secret was kept for other endpoints or another client than the account now names. */
+  | 'secret_not_bound'
   /** The user said no at the provider (RFC 6749 §4.1.2.1, RFC 8628 §3.5 access_denied). */
   | 'access_denied'
   /** A sign-in went wrong on the way: state mismatch, a bad callback, an expired device code. */
@@ -56,6 +60,8 @@ const exitByCode: Record<ErrorCode, number> = {
   keychain_unavailable: EXIT.failure,
   keychain_write_failed: EXIT.failure,
   settings_corrupt: EXIT.failure,
+  unsafe_data_dir: EXIT.failure,
+  secret_not_bound: EXIT.failure,
   access_denied: EXIT.failure,
   sign_in_failed: EXIT.failure,
   sign_in_timeout: EXIT.failure,

@@ -4,6 +4,7 @@ import { formatError } from '../common/redact.js';
 import { APP_ID, BACKGROUND_FLAG } from '../common/app-identity.js';
 import { RELAUNCHED_ENV, x11Relaunch } from '../node/desktop/wayland-policy.js';
 import { resolveDataDir } from '../node/paths.js';
+import { ensurePrivateDataDir } from '../node/private-folder.js';
 import { startDesktop, type RunningDesktop } from './desktop-app.js';
 import { dock } from './dock.js';
 
@@ -15,7 +16,15 @@ const SHUTDOWN_LIMIT_MS = 3_000;
 
 // The CLI computes the same folder without Electron; TOKENTRAY_HOME moves both. Set before the
 // single-instance lock, which lives in this folder: one app per data folder.
-app.setPath('userData', resolveDataDir());
+// Made 0700 first, before Electron creates it with the umask's mode. A folder others can write is
+// reported by startDesktop (the settings refuse to open), where the error can be shown.
+const dataDir = resolveDataDir();
+try {
+  ensurePrivateDataDir(dataDir);
+} catch {
+  // reported when the settings open
+}
+app.setPath('userData', dataDir);
 // Windows shows a toast only for the AppUserModelID of a Start-menu shortcut: the installer's,
 // which electron-builder gives the appId.
 if (process.platform === 'win32') app.setAppUserModelId(APP_ID);

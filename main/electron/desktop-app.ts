@@ -15,6 +15,7 @@ import { RefreshTriggers } from '../node/desktop/refresh-triggers.js';
 import { SettingsWatch } from '../node/desktop/settings-watch.js';
 import { blockedTrayView, StartupRecovery } from '../node/desktop/startup-recovery.js';
 import { TrayController } from '../node/desktop/tray-controller.js';
+import { settleInterruptedOperations } from '../node/engine/account-registry.js';
 import { BackgroundRefresher } from '../node/engine/background-refresher.js';
 import { startConfiguredGce } from '../node/handoff/app-gce.js';
 import { TokenEngine } from '../node/engine/token-engine.js';
@@ -67,6 +68,12 @@ export async function startDesktop(options: {
     settings,
     vault: new SecretVault(loadKeytar, keychainService()),
     client: new TokenClient({ limits: limitsFromEnv() }),
+  });
+  // An add or remove the CLI was killed in the middle of is finished (or undone) before serving.
+  await settleInterruptedOperations(engine).catch((err: unknown) => {
+    console.warn(
+      `TokenTray: an interrupted add or remove could not be settled: ${formatError(err)}`,
+    );
   });
   const refresher = new BackgroundRefresher(engine);
   // The CLI asks the app for tokens while it runs; without the broker it refreshes on its own.

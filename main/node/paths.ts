@@ -29,3 +29,5 @@ export const settingsPath = (dataDir: string): string => join(dataDir, SETTINGS_
 export const locksDir = (dataDir: string): string => join(dataDir, 'locks');
 /** Non-secret per-account state: the token generation (see ./settings/token-ledger.ts). */
 export const stateDir = (dataDir: string): string => join(dataDir, 'state');
+/** Adds and removes under way (see ./settings/account-journal.ts). */
+export const journalDir = (dataDir: string): string => join(dataDir, 'journal');

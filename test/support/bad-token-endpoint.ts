@@ -1,6 +1,7 @@
 // A token endpoint that misbehaves on purpose, served over real HTTP on loopback, to prove the
 // client turns each kind of broken or hostile response into a clear error and stores nothing
-// from it. The misbehaviour is chosen by the path: POST /token/<mode>.
+// from it. The misbehaviour is chosen by the path: POST /token/<mode>, or POST /token/current for
+// whichever mode the test set last (an account's endpoint stays put while its server turns bad).
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -20,6 +21,11 @@ export const BAD_MODES = [
   'rate-limited',
   'invalid-grant',
   'invalid-client',
+  'bad-utf8',
+  'rotated-bad-utf8',
+  'bad-token-chars',
+  'rotated-bad-token-chars',
+  'rotated-huge',
   'ok',
 ] as const;
 
@@ -28,6 +34,9 @@ export type BadMode = (typeof BAD_MODES)[number];
 export interface BadTokenEndpoint {
   /** The token endpoint URL that misbehaves as `mode`. */
   url(mode: BadMode): string;
+  /** The URL whose misbehaviour follows {@link setCurrent}. */
+  readonly currentUrl: string;
+  setCurrent(mode: BadMode): void;
   /** How many requests reached /token/*, whatever the mode. */
   requests(): number;
   /** Stops the server and destroys every socket, including ones left hanging by `slow-headers`. */
@@ -48,6 +57,13 @@ const LOGIN_WALL_PAGE =
 
 function isBadMode(value: string): value is BadMode {
   return (BAD_MODES as readonly string[]).includes(value);
+}
+
+/** JSON whose bytes are not all UTF-8: `bytes` go between the two halves as they are. */
+function sendRawJson(res: ServerResponse, head: string, bytes: number[], tail: string): void {
+  const body = Buffer.concat([Buffer.from(head), Buffer.from(bytes), Buffer.from(tail)]);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+  res.end(body);
 }
 
 function sendJson(
@@ -142,6 +158,42 @@ export async function startBadTokenEndpoint(): Promise<BadTokenEndpoint> {
         });
       case 'invalid-client':
         return sendJson(res, 401, { error: 'invalid_client' });
+      case 'bad-utf8':
+        return sendRawJson(
+          res,
+          '{"access_token":"at-',
+          [0xff, 0xfe],
+          '","token_type":"Bearer","expires_in":3600}',
+        );
+      case 'rotated-bad-utf8':
+        // A valid access token, and a rotated refresh token a broken proxy mangled.
+        return sendRawJson(
+          res,
+          '{"access_token":"at-ok","refresh_token":"rt-',
+          [0xc3, 0x28],
+          '","token_type":"Bearer","expires_in":3600}',
+        );
+      case 'bad-token-chars':
+        return sendJson(res, 200, {
+          access_token: 'at-\u001b]0;pwned\u0007',
+          token_type: 'Bearer',
+          expires_in: 3600,
+        });
+      case 'rotated-bad-token-chars':
+        return sendJson(res, 200, {
+          access_token: 'at-ok',
+          refresh_token: 'rt-tökén',
+          token_type: 'Bearer',
+          expires_in: 3600,
+        });
+      case 'rotated-huge':
+        // A rotated refresh token of 100 KB: valid characters, beyond what TokenTray keeps.
+        return sendJson(res, 200, {
+          access_token: 'at-ok',
+          refresh_token: 'r'.repeat(100_000),
+          token_type: 'Bearer',
+          expires_in: 3600,
+        });
       case 'ok':
         // No refresh_token: like Google, the old one stays valid (RFC 6749 §6).
         okCount += 1;
@@ -153,8 +205,10 @@ export async function startBadTokenEndpoint(): Promise<BadTokenEndpoint> {
     }
   };
 
+  let current: BadMode = 'ok';
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const mode = /^\/token\/([^/?]+)/.exec(req.url ?? '')?.[1];
+    const path = /^\/token\/([^/?]+)/.exec(req.url ?? '')?.[1];
+    const mode = path === 'current' ? current : path;
     if (mode === undefined) {
       return sendJson(res, 404, {
         error: 'not_found',
@@ -185,6 +239,8 @@ export async function startBadTokenEndpoint(): Promise<BadTokenEndpoint> {
 
   return {
     url: (mode) => `${base}/token/${mode}`,
+    currentUrl: `${base}/token/current`,
+    setCurrent: (mode) => (current = mode),
     requests: () => requestCount,
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { TokenTrayError } from '../../common/errors.js';
+import { settleInterruptedOperations } from '../../node/engine/account-registry.js';
 import type { AccountStatusReport } from '../../node/engine/account-status.js';
 import type { CliContext } from '../cli-context.js';
 import { describeLifetime } from './describe-lifetime.js';
@@ -13,6 +14,7 @@ export async function listCommand(args: string[], context: CliContext): Promise<
   });
   if (positionals.length > 0) throw new TokenTrayError('usage', 'Usage: tokentray list [--json]');
   const engine = context.engine();
+  await settleInterruptedOperations(engine);
   const reports = await engine.statuses();
   if (values.json) {
     context.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);

@@ -4,6 +4,7 @@ import { TokenTrayError, asTokenTrayError } from '../../common/errors.js';
 import { redact } from '../../common/redact.js';
 import type { TokenEngine } from '../engine/token-engine.js';
 import { brokerAddress, type BrokerAddress } from './broker-address.js';
+import { ForcedRefreshLimit } from './forced-refresh-limit.js';
 import {
   BROKER_PROTOCOL_VERSION,
   LineSplitter,
@@ -37,11 +38,12 @@ export async function startBroker(engine: TokenEngine, dataDir: string): Promise
   if (address.kind === 'unix') await preparePrivateDir(address.dir);
   const sockets = new Set<Socket>();
   let closing = false;
+  const forced = new ForcedRefreshLimit({ now: () => engine.now() });
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     serve(socket, (request) =>
-      closing ? declined(request.id, 'closing') : answer(engine, request),
+      closing ? declined(request.id, 'closing') : answer(engine, forced, request),
     );
   });
   server.maxConnections = MAX_CONNECTIONS;
@@ -71,20 +73,51 @@ export async function startBroker(engine: TokenEngine, dataDir: string): Promise
   };
 }
 
-/** One connection: a hello, then one answer per request line, in whatever order they finish. */
+/**
+ * One connection: a hello, then one answer per request line. One request is in flight at a time,
+ * and nothing more is read while it runs or while the answers wait to be written (the client is
+ * not reading them), so what a connection can cost is bounded: one line being split, the lines of
+ * one chunk, one answer. A client that pipelines requests waits for the kernel's socket buffer.
+ */
 function serve(socket: Socket, handle: (request: BrokerRequest) => Promise<BrokerResponse>): void {
   socket.on('error', () => undefined); // a client that left mid-answer
-  let pending = 0;
+  const queue: string[] = [];
+  let busy = false;
+  let writeBlocked = false;
   let done = false;
   const send = (message: BrokerResponse): void => {
-    if (!socket.destroyed && socket.writable) socket.write(encodeMessage(message));
+    if (socket.destroyed || !socket.writable) return;
+    if (!socket.write(encodeMessage(message))) {
+      writeBlocked = true;
+      socket.once('drain', () => {
+        writeBlocked = false;
+        next();
+      });
+    }
   };
   const refuse = (id: number | null, reason: DeclineReason): void => {
     done = true;
+    queue.length = 0;
     socket.end(encodeMessage({ id, ok: false, declined: reason }));
   };
+  const next = (): void => {
+    while (!done && !busy && !writeBlocked && queue.length > 0) {
+      const parsed = parseRequest(queue.shift() as string);
+      if ('declined' in parsed) return refuse(parsed.id, parsed.declined);
+      busy = true;
+      void handle(parsed.request)
+        .then(send)
+        .catch(() => undefined) // an answer never rejects; nothing may reach the app as unhandled
+        .finally(() => {
+          busy = false;
+          next();
+        });
+    }
+    if (done || busy || writeBlocked || queue.length > 0) socket.pause();
+    else socket.resume();
+  };
   socket.setTimeout(IDLE_MS, () => {
-    if (pending === 0) socket.destroy();
+    if (!busy) socket.destroy(); // idle, or not reading its answers
   });
   socket.write(encodeMessage({ tokentray: 'broker', v: BROKER_PROTOCOL_VERSION }));
   const lines = new LineSplitter();
@@ -92,24 +125,22 @@ function serve(socket: Socket, handle: (request: BrokerRequest) => Promise<Broke
     if (done) return;
     const got = lines.push(chunk);
     if (got === undefined) return refuse(null, 'line_too_long');
-    for (const line of got) {
-      const parsed = parseRequest(line);
-      if ('declined' in parsed) return refuse(parsed.id, parsed.declined);
-      pending++;
-      void handle(parsed.request)
-        .then(send)
-        .catch(() => undefined) // an answer never rejects; nothing may reach the app as unhandled
-        .finally(() => pending--);
-    }
+    queue.push(...got);
+    next();
   });
 }
 
 /**
  * One answer, from the engine's memory when it can. An account removed and added again under the
  * same name (by the CLI while the app runs) is another grant: the engine keys what it remembers by
- * the account's creation time, so nothing of the old grant answers for the new one.
+ * the account's creation time, so nothing of the old grant answers for the new one (and forced
+ * refreshes share a result only within one grant, see ./forced-refresh-limit.ts).
  */
-async function answer(engine: TokenEngine, request: BrokerRequest): Promise<BrokerResponse> {
+async function answer(
+  engine: TokenEngine,
+  forced: ForcedRefreshLimit,
+  request: BrokerRequest,
+): Promise<BrokerResponse> {
   const { id, name } = request;
   if (request.service !== engine.keychainService) return declined(id, 'other_keychain');
   try {
@@ -121,7 +152,10 @@ async function answer(engine: TokenEngine, request: BrokerRequest): Promise<Brok
       });
       return { id, ok: true, record, ...(warning === undefined ? {} : { warning }) };
     }
-    return { id, ok: true, expiresAt: (await engine.refresh(name)).expiresAt };
+    // Keyed by the account's creation time too: a new grant under the name shares nothing.
+    const createdAt = engine.accounts().find((a) => a.name === name)?.createdAt ?? '';
+    const record = await forced.run(`${name}\n${createdAt}`, () => engine.refresh(name));
+    return { id, ok: true, expiresAt: record.expiresAt };
   } catch (err) {
     return { id, ok: false, error: toWire(asTokenTrayError(err)) };
   }

@@ -5,6 +5,9 @@ import type { StoredTokens } from '../keychain/secret-vault.js';
  * Everything the engine remembers of one account, in one place. It belongs to one incarnation of
  * the account (its name and `createdAt`): an account removed and added again under the same name,
  * by this process or another, gets a new, empty state, so nothing of the old grant serves the new.
+ * So does an account whose endpoints or client id changed in the settings file: its secrets are
+ * read again, and the keychain's binding (../keychain/secret-binding.ts) refuses to send them to
+ * the new place, where memory alone would have.
  */
 export class AccountState {
   /** The current access token, once read from the keychain or received. */
@@ -29,7 +32,11 @@ export class AccountState {
   /** Background refreshes failed in a row, for the scheduler's backoff. */
   failures = 0;
 
-  constructor(readonly createdAt: string) {}
+  constructor(
+    readonly createdAt: string,
+    /** Where this state's secrets are sent: the account's endpoints and client id. */
+    readonly sendsTo: string,
+  ) {}
 
   /** The refresh token to present now: one the keychain has not accepted yet comes first. */
   get currentRefreshToken(): string | undefined {
@@ -45,14 +52,27 @@ export class AccountState {
   }
 }
 
-/** The states of all accounts, keyed by name and checked against the account's `createdAt`. */
+type Incarnation = Pick<
+  Account,
+  'name' | 'createdAt' | 'tokenEndpoint' | 'clientId' | 'revocationEndpoint'
+>;
+
+/**
+ * The states of all accounts, keyed by name and checked against the account's `createdAt` and
+ * the places its secrets go.
+ */
 export class AccountStates {
   readonly #states = new Map<string, AccountState>();
 
-  of(account: Pick<Account, 'name' | 'createdAt'>): AccountState {
+  of(account: Incarnation): AccountState {
     let state = this.#states.get(account.name);
-    if (state === undefined || state.createdAt !== account.createdAt) {
-      state = new AccountState(account.createdAt);
+    const sendsTo = JSON.stringify([
+      account.tokenEndpoint,
+      account.clientId,
+      account.revocationEndpoint ?? null,
+    ]);
+    if (state === undefined || state.createdAt !== account.createdAt || state.sendsTo !== sendsTo) {
+      state = new AccountState(account.createdAt, sendsTo);
       this.#states.set(account.name, state);
     }
     return state;

@@ -1,6 +1,6 @@
 import type { Account } from '../../common/account.js';
 import { sleep, type Clock } from '../../common/clock.js';
-import { TokenTrayError } from '../../common/errors.js';
+import { TokenTrayError, isTokenTrayError } from '../../common/errors.js';
 import type { SecretVault, StoredTokens } from '../keychain/secret-vault.js';
 import type { AccountHealth } from './account-health.js';
 import type { AccountState } from './account-state.js';
@@ -64,17 +64,22 @@ export class RotationCustody {
         return;
       } catch (err) {
         lastError = err;
+        if (isTokenTrayError(err, 'secret_too_large')) break; // a size never changes
         await sleep(this.clock, 100 * 3 ** attempt);
       }
     }
-    const reason =
-      'The provider rotated the refresh token, and the OS keychain would not store the new one.';
+    const tooLarge = isTokenTrayError(lastError, 'secret_too_large') ? lastError : undefined;
+    const reason = tooLarge
+      ? `The provider rotated the refresh token, and the new one is too large to keep. ${tooLarge.message}`
+      : 'The provider rotated the refresh token, and the OS keychain would not store the new one.';
     await this.health.markSignInRequired(account, state, reason).catch(() => undefined);
     throw new TokenTrayError(
-      'keychain_write_failed',
+      tooLarge ? 'sign_in_required' : 'keychain_write_failed',
       `${reason} The previous one is spent and will not be sent again.`,
       {
-        hint: 'Unlock or repair the keychain. While TokenTray keeps running it retries saving it; otherwise sign in again.',
+        hint: tooLarge
+          ? 'Sign in again for a new grant, and report the token size to the provider.'
+          : 'Unlock or repair the keychain. While TokenTray keeps running it retries saving it; otherwise sign in again.',
         cause: lastError,
       },
     );

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { AccessTokenRecord, Account, AccountStatusReport } from '../../common/account.js';
 import type { Clock } from '../../common/clock.js';
 import { systemClock } from '../../common/clock.js';
-import { TokenTrayError, asTokenTrayError } from '../../common/errors.js';
+import { TokenTrayError, asTokenTrayError, isTokenTrayError } from '../../common/errors.js';
 import { refreshKillsPreviousToken } from '../../common/provider-traits.js';
 import { planRefreshAt } from '../../common/refresh-plan.js';
 import { lastsLongEnough, lifetimeSeconds } from '../../common/token-need.js';
@@ -10,6 +10,7 @@ import { withFileLock } from '../file-lock.js';
 import { locksDir } from '../paths.js';
 import type { SecretVault } from '../keychain/secret-vault.js';
 import type { TokenClient } from '../oauth/token-client.js';
+import { assertNotBeingRemoved } from '../settings/account-journal.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { TokenLedger } from '../settings/token-ledger.js';
 import { registerParts } from './engine-parts.js';
@@ -52,6 +53,8 @@ export class TokenEngine {
     this.#vault = deps.vault;
     this.#client = deps.client;
     this.#clock = deps.clock ?? systemClock;
+    // Secrets go only where they were stored for (../keychain/secret-binding.ts).
+    deps.vault.bindTo((name) => this.#settings.account(name));
     registerParts(this, {
       settings: this.#settings,
       vault: this.#vault,
@@ -139,7 +142,12 @@ export class TokenEngine {
   async load(): Promise<void> {
     for (const account of this.#settings.accounts()) {
       const state = this.#states.of(account);
-      if (!state.loaded) await this.#sync.load(account.name, state, true);
+      // An account whose settings name other endpoints than its secrets were stored for is that
+      // account's problem, not the keychain's: it refuses when used, and the others load.
+      if (!state.loaded)
+        await this.#sync.load(account.name, state, true).catch((err: unknown) => {
+          if (!isTokenTrayError(err, 'secret_not_bound')) throw err;
+        });
     }
   }
 
@@ -324,6 +332,7 @@ export class TokenEngine {
   }
 
   private requireUsable(name: string): { account: Account; state: AccountState } {
+    assertNotBeingRemoved(this.#settings.dataDir, name);
     const account = this.#settings.requireAccount(name);
     const state = this.#states.of(account);
     if (account.signInRequired !== undefined && state.unsaved === undefined) {

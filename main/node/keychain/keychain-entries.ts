@@ -63,12 +63,14 @@ export class KeychainEntries {
     if (previous?.startsWith(MANIFEST) === true) await this.deleteChunks(backend, key, previous);
   }
 
-  async remove(key: string): Promise<void> {
+  /** true when there was an entry to remove. */
+  async remove(key: string): Promise<boolean> {
     const backend = await this.backend();
     const main = await this.call(() => backend.getPassword(this.service, key), 'read');
     if (main !== null) await this.call(() => backend.deletePassword(this.service, key), 'delete');
     this.#shape.set(key, '');
     if (main?.startsWith(MANIFEST) === true) await this.deleteChunks(backend, key, main);
+    return main !== null;
   }
 
   async probe(key: string): Promise<void> {

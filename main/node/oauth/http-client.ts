@@ -1,5 +1,6 @@
 import { Agent, EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import { isLoopbackHost } from './endpoint-policy.js';
+import { strictlyDecoded } from './strict-utf8.js';
 
 /** Limits on every OAuth HTTP exchange, so a stuck or hostile server cannot hang or flood us. */
 export interface HttpLimits {
@@ -56,7 +57,10 @@ export function createOAuthFetch(
   return async (url, init) => {
     const to = isLoopbackHost(new URL(url).hostname) ? direct : proxied;
     return withKnownQuirksUndone(
-      (await undiciFetch(url, { ...(init as object), dispatcher: to })) as unknown as Response,
+      await strictlyDecoded(
+        (await undiciFetch(url, { ...(init as object), dispatcher: to })) as unknown as Response,
+        url,
+      ),
     );
   };
 }

@@ -7,6 +7,7 @@ import type {
 } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { registerSecret, serverText } from '../../common/redact.js';
+import { checkTokenSyntax } from './token-syntax.js';
 
 /** RFC 6749 §5.1 makes expires_in optional; without it we assume a short life and refresh early. */
 export const ASSUMED_LIFETIME_S = 15 * 60;
@@ -92,6 +93,7 @@ export function toRecord(
   sentAt: number,
   requestedScopes: string[],
 ): AccessTokenRecord {
+  checkTokenSyntax(response);
   const expiresIn = response.expires_in ?? ASSUMED_LIFETIME_S;
   if (!Number.isFinite(expiresIn) || expiresIn < 1 || expiresIn > MAX_LIFETIME_S) {
     throw new TokenTrayError(

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Account } from '../../common/account.js';
 import { settingsPath } from '../paths.js';
+import { isSettingsFileSafe } from '../private-folder.js';
 
 /**
  * A read-only glance at one account, for the CLI's cached-token fast path only. Loading conf and its
@@ -10,6 +11,7 @@ import { settingsPath } from '../paths.js';
  */
 export function peekAccount(dataDir: string, name: string): Account | undefined {
   try {
+    if (!isSettingsFileSafe(dataDir)) return undefined; // the full path says why
     const data = JSON.parse(readFileSync(settingsPath(dataDir), 'utf8')) as {
       accounts?: Record<string, Account>;
     };

@@ -4,6 +4,7 @@ import type { Account } from '../../common/account.js';
 import { TokenTrayError } from '../../common/errors.js';
 import { withFileLock } from '../file-lock.js';
 import { locksDir } from '../paths.js';
+import { ensurePrivateDataDir } from '../private-folder.js';
 import {
   DEFAULT_OPTIONS,
   settingsFileOptions,
@@ -47,6 +48,7 @@ export class SettingsStore {
     private readonly open: OpenBacking,
     private readonly onSetAside: SetAsideListener,
   ) {
+    ensurePrivateDataDir(dataDir);
     this.backing = this.openOrSetAside();
   }
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -31,15 +30,6 @@ function whenStatus(engine: TokenEngine, name: string, status: AccountStatus): P
       });
     }),
   );
-}
-
-/** A loopback port with nothing listening: connections are refused, as when offline. */
-async function deadEndpoint(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}/token`;
 }
 
 describe('refresh triggers: sleep, network, and accounts changed by the CLI', () => {
@@ -95,12 +85,9 @@ describe('refresh triggers: sleep, network, and accounts changed by the CLI', ()
     const { clock, engine, refresher, triggers } = await setup();
     await add(engine, 'roamer');
     await refresher.start();
-    const endpoint = provider.tokenEndpoint;
-    const unreachable = await deadEndpoint();
-    await engineParts(engine).settings.patchAccount(
-      'roamer',
-      (a) => (a.tokenEndpoint = unreachable),
-    );
+    // Offline: every request's connection drops before the server sees it. Not by pointing the
+    // account at another endpoint: its secrets are bound to this one and would not be sent there.
+    provider.loseTokenAnswers(Number.MAX_SAFE_INTEGER, 'before');
 
     const failed = whenStatus(engine, 'roamer', 'error');
     clock.set(clock.now() + 2 * HOUR);
@@ -111,7 +98,7 @@ describe('refresh triggers: sleep, network, and accounts changed by the CLI', ()
     const retryAt = refresher.dueAt('roamer');
     assert.ok(retryAt !== undefined && retryAt > clock.now(), 'a backoff retry is pending');
 
-    await engineParts(engine).settings.patchAccount('roamer', (a) => (a.tokenEndpoint = endpoint));
+    provider.loseTokenAnswers(0, 'before');
     provider.resetCounts();
     const fresh = whenStatus(engine, 'roamer', 'fresh');
     await triggers.networkBack();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startBadTokenEndpoint, type BadMode } from '../../support/bad-token-endpoint.js';
@@ -32,7 +32,7 @@ describe('bad token responses', () => {
     server = await startBadTokenEndpoint();
     home = await freshHome();
     const ok = await tokentray(
-      ['add', 'acct', '--token-endpoint', server.url('ok'), '--client-id', 'client-1'],
+      ['add', 'acct', '--token-endpoint', server.currentUrl, '--client-id', 'client-1'],
       home,
       env,
     );
@@ -62,6 +62,14 @@ describe('bad token responses', () => {
     { mode: 'rate-limited', exit: 5, says: /rate-limiting requests: it answered HTTP 429/ },
     { mode: 'invalid-client', exit: 1, says: /client/ },
     { mode: 'invalid-grant', exit: 4, says: /invalid_grant/ },
+    { mode: 'bad-utf8', exit: 1, says: /not valid UTF-8/ },
+    { mode: 'rotated-bad-utf8', exit: 1, says: /not valid UTF-8/ },
+    { mode: 'bad-token-chars', exit: 1, says: /access_token holding characters that RFC 6749/ },
+    {
+      mode: 'rotated-bad-token-chars',
+      exit: 1,
+      says: /refresh_token holding characters that RFC 6749/,
+    },
   ];
 
   for (const { mode, exit, says } of cases) {
@@ -89,7 +97,7 @@ describe('bad token responses', () => {
 
   for (const { mode, exit, says } of cases.filter((c) => c.mode !== 'invalid-grant')) {
     test(`an existing account whose endpoint turns "${mode}" keeps its tokens`, async () => {
-      await pointAt(home, server.url(mode));
+      server.setCurrent(mode);
       await expireCachedToken('acct');
       const refreshToken = await vault.get('acct', 'refresh_token');
       const cached = await vault.getAccessToken('acct');
@@ -109,7 +117,7 @@ describe('bad token responses', () => {
   }
 
   test('once the endpoint works again, the account recovers and the error clears', async () => {
-    await pointAt(home, server.url('ok'));
+    server.setCurrent('ok');
     const result = await tokentray(['token', 'acct'], home, env);
     assert.equal(result.code, 0, result.stderr);
     const list = JSON.parse((await tokentray(['list', '--json'], home)).stdout) as Array<{
@@ -118,16 +126,3 @@ describe('bad token responses', () => {
     assert.equal(list[0]?.status, 'fresh');
   });
 });
-
-/** Edits the settings file as a user would, to move the account to another endpoint. */
-async function pointAt(home: string, tokenEndpoint: string): Promise<void> {
-  const path = join(home, 'config.json');
-  const data = JSON.parse(await readFile(path, 'utf8')) as {
-    accounts: Record<string, { tokenEndpoint: string; lastError?: unknown }>;
-  };
-  const account = data.accounts.acct;
-  assert.ok(account);
-  account.tokenEndpoint = tokenEndpoint;
-  delete account.lastError;
-  await writeFile(path, JSON.stringify(data));
-}
