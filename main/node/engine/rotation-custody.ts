@@ -43,7 +43,10 @@ export class RotationCustody {
       state.savingGeneration = generation;
       const saving = earlier
         .then(() => this.vault.setTokens(account.name, tokens))
-        .then(onSaved, () => undefined)
+        .then(
+          () => settleQuietly(onSaved),
+          () => undefined,
+        )
         .finally(() => {
           if (state.saving === saving) {
             state.saving = undefined;
@@ -60,7 +63,9 @@ export class RotationCustody {
       try {
         await this.vault.setTokens(account.name, tokens);
         state.unsaved = undefined;
-        onSaved();
+        // The keychain has it: a ledger that cannot be written now costs other processes one
+        // keychain read, and must not be taken for the keychain refusing the token.
+        settleQuietly(onSaved);
         return;
       } catch (err) {
         lastError = err;
@@ -98,5 +103,14 @@ export class RotationCustody {
     state.adopt(tokens, state.generation);
     await this.health.signedInAgain(name);
     return true;
+  }
+}
+
+/** Runs the ledger's settle, which is bookkeeping only: a failure there costs a keychain read. */
+function settleQuietly(onSaved: () => void): void {
+  try {
+    onSaved();
+  } catch {
+    // The generation stays pending; other processes read the keychain again, as they should.
   }
 }

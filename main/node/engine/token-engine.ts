@@ -258,10 +258,23 @@ export class TokenEngine {
     state.refreshing = true;
     this.#health.emit(name, state);
     try {
-      const record = await withFileLock(
+      // The token is handed out as soon as it is known, but the lock is held until this
+      // process's keychain write of it has landed: released earlier, another process could
+      // refresh, save a rotated refresh token, and then see this late write put back the spent
+      // one (RFC 9700 §4.14.2).
+      let handOut: ((record: AccessTokenRecord) => void) | undefined;
+      const known = new Promise<AccessTokenRecord>((resolve) => (handOut = resolve));
+      const locked = withFileLock(
         join(locksDir(this.#settings.dataDir), `account-${name}`),
-        () => this.refreshHoldingLock(name, state, need),
+        async () => {
+          const got = await this.refreshHoldingLock(name, state, need);
+          handOut?.(got);
+          await state.saving;
+          return got;
+        },
       );
+      locked.catch(() => undefined); // reported below, or (after the hand-out) by the next call
+      const record = await Promise.race([known, locked]);
       state.refreshing = false;
       this.#health.emit(name, state);
       return record;
@@ -279,6 +292,14 @@ export class TokenEngine {
     need: Need,
   ): Promise<AccessTokenRecord> {
     const { account } = this.requireUsable(name);
+    // A rotated set the keychain refused earlier: save it before anything is presented again,
+    // and judge it, not the older set, by the need. Refreshing past it would only make one more
+    // token that lives in memory alone.
+    if (state.unsaved !== undefined) {
+      await this.#custody.retryUnsaved(name, state);
+      const held = state.unsaved?.record ?? state.record;
+      if (!need(held, this.#clock.now())) return held as AccessTokenRecord;
+    }
     // Another process may have refreshed while we waited for the lock: its token is ours. The
     // ledger says so without reading a secret; only then is the keychain read again.
     if (state.unsaved === undefined && this.#sync.movedOn(account, state))

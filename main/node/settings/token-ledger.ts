@@ -124,7 +124,14 @@ export class TokenLedger {
     // Written in place, not renamed into place: a reader that meets half a file reads no
     // generation, which only makes it read the keychain again; a rename costs more than the rest
     // of a refresh's local work.
-    writeFileSync(this.path(name), JSON.stringify(entry), { mode: 0o600 });
+    try {
+      writeFileSync(this.path(name), JSON.stringify(entry), { mode: 0o600 });
+    } catch (err) {
+      // The folder went away while we ran (a cleanup, a restored backup): make it again, once.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
+      writeFileSync(this.path(name), JSON.stringify(entry), { mode: 0o600 });
+    }
   }
 
   private path(name: string): string {
