@@ -89,7 +89,7 @@ describe('GitHub Actions workflows', () => {
     };
     const npmTest = at((s) => s.run === 'npm test' || s.run === 'bash .ci/run', 'npm test');
     const e2e = at(
-      (s) => /test\/e2e\/app\.e2e\.test\.ts/.test(s.run ?? '') && s.env === undefined,
+      (s) => /test\/e2e\/\*\.e2e\.test\.ts/.test(s.run ?? '') && s.env === undefined,
       'e2e',
     );
     const packaging = at((s) => /test\/packaging\/packaging\.test\.ts/.test(s.run ?? ''), 'dir');
