@@ -39,7 +39,7 @@ function isCorruption(err: unknown): err is Error {
 export class SettingsStore {
   private backing: SettingsBacking;
   /** The last parse, and the stat it belongs to. Deeply frozen: callers share it. */
-  private snapshot: { stamp: string; data: SettingsData } | undefined;
+  private snapshot: { stamp: string; data: SettingsData; racy: boolean } | undefined;
   /** How often the file was parsed and validated (conf's `store` getter), for the bench. */
   readonly counts = { parses: 0 };
 
@@ -66,7 +66,7 @@ export class SettingsStore {
    */
   read(): SettingsData {
     const stamp = this.stamp();
-    if (this.snapshot?.stamp === stamp) return this.snapshot.data;
+    if (this.snapshot?.stamp === stamp && !this.snapshot.racy) return this.snapshot.data;
     let data: Partial<SettingsData>;
     try {
       data = this.parse();
@@ -81,7 +81,7 @@ export class SettingsStore {
       accounts: data.accounts ?? {},
       options: { ...DEFAULT_OPTIONS, ...data.options },
     });
-    this.snapshot = { stamp, data: whole };
+    this.snapshot = { stamp, data: whole, racy: isRacy(stamp) };
     return whole;
   }
 
@@ -113,11 +113,15 @@ export class SettingsStore {
     await withFileLock(
       join(locksDir(this.dataDir), 'settings'),
       async () => {
+        // Parsed again whatever the stat says: a write that reused the inode, kept the size and
+        // landed in the same timestamp tick looks unchanged, and building on it would lose it.
+        this.snapshot = undefined;
         const data = structuredClone(this.read());
         change(data);
         this.backing.store = data;
         // Under the lock no other writer can come between the write and this stat.
-        this.snapshot = { stamp: this.stamp(), data: deepFreeze(structuredClone(data)) };
+        const stamp = this.stamp();
+        this.snapshot = { stamp, data: deepFreeze(structuredClone(data)), racy: isRacy(stamp) };
       },
       { waitMs: 10_000 },
     );
@@ -183,4 +187,18 @@ function deepFreeze<T>(value: T): T {
     for (const inner of Object.values(value)) deepFreeze(inner);
   }
   return value;
+}
+
+/**
+ * File timestamps move in ticks (a few ms on Linux, more on some file systems), so a change made
+ * within a tick of the last one can leave the stat as it was. A snapshot of a file that changed
+ * that recently is not trusted (git's "racily clean" rule): it is parsed again until the file has
+ * been still for longer than a tick.
+ */
+const RACY_MS = 50n;
+
+function isRacy(stamp: string): boolean {
+  const mtimeNs = stamp.split(':')[2];
+  if (mtimeNs === undefined) return false;
+  return BigInt(Date.now()) * 1_000_000n - BigInt(mtimeNs) < RACY_MS * 1_000_000n;
 }
