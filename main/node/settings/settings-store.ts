@@ -39,7 +39,7 @@ function isCorruption(err: unknown): err is Error {
 export class SettingsStore {
   private backing: SettingsBacking;
   /** The last parse, and the stat it belongs to. Deeply frozen: callers share it. */
-  private snapshot: { stamp: string; data: SettingsData; racy: boolean } | undefined;
+  private snapshot: { stamp: string; data: SettingsData } | undefined;
   /** How often the file was parsed and validated (conf's `store` getter), for the bench. */
   readonly counts = { parses: 0 };
 
@@ -66,7 +66,7 @@ export class SettingsStore {
    */
   read(): SettingsData {
     const stamp = this.stamp();
-    if (this.snapshot?.stamp === stamp && !this.snapshot.racy) return this.snapshot.data;
+    if (this.snapshot?.stamp === stamp) return this.snapshot.data;
     let data: Partial<SettingsData>;
     try {
       data = this.parse();
@@ -81,7 +81,7 @@ export class SettingsStore {
       accounts: data.accounts ?? {},
       options: { ...DEFAULT_OPTIONS, ...data.options },
     });
-    this.snapshot = { stamp, data: whole, racy: isRacy(stamp) };
+    this.snapshot = { stamp, data: whole };
     return whole;
   }
 
@@ -120,8 +120,7 @@ export class SettingsStore {
         change(data);
         this.backing.store = data;
         // Under the lock no other writer can come between the write and this stat.
-        const stamp = this.stamp();
-        this.snapshot = { stamp, data: deepFreeze(structuredClone(data)), racy: isRacy(stamp) };
+        this.snapshot = { stamp: this.stamp(), data: deepFreeze(structuredClone(data)) };
       },
       { waitMs: 10_000 },
     );
@@ -187,18 +186,4 @@ function deepFreeze<T>(value: T): T {
     for (const inner of Object.values(value)) deepFreeze(inner);
   }
   return value;
-}
-
-/**
- * File timestamps move in ticks (a few ms on Linux, more on some file systems), so a change made
- * within a tick of the last one can leave the stat as it was. A snapshot of a file that changed
- * that recently is not trusted (git's "racily clean" rule): it is parsed again until the file has
- * been still for longer than a tick.
- */
-const RACY_MS = 50n;
-
-function isRacy(stamp: string): boolean {
-  const mtimeNs = stamp.split(':')[2];
-  if (mtimeNs === undefined) return false;
-  return BigInt(Date.now()) * 1_000_000n - BigInt(mtimeNs) < RACY_MS * 1_000_000n;
 }
