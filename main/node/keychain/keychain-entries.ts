@@ -20,7 +20,7 @@ export interface KeychainCalls {
  * whole: nothing is truncated and nothing is lost.
  *
  * Whether an entry is chunked is remembered from its last read or write in this process, so a
- * write need not read the entry first just to find old chunks to delete.
+ * plain write need not read the entry first just to find old chunks to delete.
  */
 export class KeychainEntries {
   readonly calls: KeychainCalls = { reads: 0, writes: 0, deletes: 0 };
@@ -42,11 +42,18 @@ export class KeychainEntries {
 
   async write(key: string, value: string): Promise<void> {
     const backend = await this.backend();
-    const previous = this.#shape.has(key)
-      ? this.#shape.get(key)
-      : await this.call(() => backend.getPassword(this.service, key), 'read');
+    const chunked =
+      Buffer.byteLength(value, 'utf8') > MAX_ENTRY_BYTES || value.startsWith(MANIFEST);
+    // The shape last seen here spares a read only where staleness costs nothing: a plain value
+    // replaced by a plain value. A chunked entry is read again first, since another process may
+    // have rewritten it since: deleting the chunks we last saw would leave its chunks behind.
+    const cached = this.#shape.get(key);
+    const previous =
+      cached === '' && !chunked
+        ? cached
+        : await this.call(() => backend.getPassword(this.service, key), 'read');
     let main = value;
-    if (Buffer.byteLength(value, 'utf8') > MAX_ENTRY_BYTES || value.startsWith(MANIFEST)) {
+    if (chunked) {
       // Web Crypto is global: importing node:crypto would slow the CLI's cached-token path.
       const generation = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(4))).toString(
         'hex',

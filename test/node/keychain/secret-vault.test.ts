@@ -109,6 +109,23 @@ describe('SecretVault on the real keychain', () => {
     assert.equal(await vault.get('shrink', 'refresh_token'), 'short-token-value');
   });
 
+  it('a chunked value rewritten by another process is replaced without leaving its chunks behind', async () => {
+    // Two processes, each with a vault of its own on the same keychain service.
+    const other = new SecretVault(loadKeytar, SERVICE);
+    await vault.set('shared', 'client_secret', 'a'.repeat(6000));
+    assert.equal((await other.get('shared', 'client_secret'))?.length, 6000);
+    await vault.set('shared', 'client_secret', 'b'.repeat(7000)); // `other` has not seen this one
+    await other.set('shared', 'client_secret', 'c'.repeat(8000));
+    assert.equal(await vault.get('shared', 'client_secret'), 'c'.repeat(8000));
+    const stored = await (await loadKeytar()).findCredentials(SERVICE);
+    const chunks = stored.filter((e) => e.account.startsWith('shared/client_secret#'));
+    assert.equal(
+      chunks.map((e) => e.password).join('').length,
+      8000,
+      `only the last value's chunks remain: ${chunks.map((e) => e.account).join(', ')}`,
+    );
+  });
+
   it('overwriting a chunked value with another keeps only the new generation', async () => {
     await vault.set('regen', 'access_token', asciiValue(6000, 'a'));
     const before = (await entriesOf('regen/access_token')).map((e) => e.account);
