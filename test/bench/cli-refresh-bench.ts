@@ -7,21 +7,12 @@ import { join } from 'node:path';
 import { CLI_PATH, runNode, tokentray } from '../support/cli-runner.js';
 import type { LocalProvider } from '../support/local-provider.js';
 import type { BenchResult } from './bench-result.js';
+import { median, round } from './stats.js';
 
 const WARMUPS = 3;
 const RUNS = 20;
 const TARGET = 1.3;
 const STARTUP_ENV = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS'];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export async function benchCliRefreshVsNodeFetch(
   provider: LocalProvider,

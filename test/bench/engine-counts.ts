@@ -10,19 +10,10 @@ import { addRotatingAccount, openEngine } from '../support/engine-fixture.js';
 import type { LocalProvider } from '../support/local-provider.js';
 import type { BenchResult } from './bench-result.js';
 import { countingKeytar } from './counting-keytar.js';
+import { median, round } from './stats.js';
 
 const ROUNDS = 20;
 const WINDOW_ROUNDS = 30;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 function count(
   name: string,
@@ -34,7 +25,7 @@ function count(
 ): BenchResult {
   return {
     name,
-    value: round2(value),
+    value: round(value, 2),
     unit: 'count',
     target,
     target_op: op,
@@ -230,10 +221,10 @@ async function rotationWindow(
   const write = median(bare);
   return {
     name: 'rotation_window_ms',
-    value: round2(value),
+    value: round(value, 2),
     unit: 'ms',
-    bare_keychain_write_ms: round2(write),
-    over_bare_write_ms: round2(value - write),
+    bare_keychain_write_ms: round(write, 2),
+    over_bare_write_ms: round(value - write, 2),
     target: '<= bare write + 2 ms',
     within_target: value <= write + 2,
     samples: WINDOW_ROUNDS,

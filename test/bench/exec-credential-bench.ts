@@ -9,6 +9,7 @@ import { addRotatingAccount, openEngine } from '../support/engine-fixture.js';
 import { CLI_PATH, runNode } from '../support/cli-runner.js';
 import type { LocalProvider } from '../support/local-provider.js';
 import type { BenchResult } from './bench-result.js';
+import { median, round } from './stats.js';
 
 const SERVICE = 'TokenTray-bench-exec-credential';
 const WARMUPS = 3;
@@ -21,13 +22,6 @@ const KUBERNETES_EXEC_INFO = JSON.stringify({
   kind: 'ExecCredential',
   spec: { interactive: false },
 });
-
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-};
-const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export async function benchCliExecCredential(provider: LocalProvider): Promise<BenchResult> {
   const home = await mkdtemp(join(tmpdir(), 'tokentray-bench-kube-'));

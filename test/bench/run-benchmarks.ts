@@ -24,6 +24,7 @@ import { startLocalProvider, type LocalProvider } from '../support/local-provide
 import type { BenchResult } from './bench-result.js';
 import { benchCliExecCredential } from './exec-credential-bench.js';
 import { runSchedulerBenches } from './scheduler-bench.js';
+import { median, quantile, round } from './stats.js';
 
 const KEYCHAIN_SERVICE = 'TokenTray-bench';
 const CLI_KEYCHAIN_SERVICE = 'TokenTray-bench-cli';
@@ -46,36 +47,14 @@ const CONCURRENT_CALLS = 1000;
 
 // ---- Small helpers ----------------------------------------------------------------------------
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-}
-
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
-}
-
-function round3(n: number): number {
-  return Math.round(n * 1000) / 1000;
-}
-
 const nsToMs = (ns: bigint): number => Number(ns) / 1e6;
 
 /** The usual spread summary of a sample set, in ms. */
 function spread(values: number[]): { p25_ms: number; p75_ms: number; min_ms: number } {
   return {
-    p25_ms: round2(quantile(values, 0.25)),
-    p75_ms: round2(quantile(values, 0.75)),
-    min_ms: round2(Math.min(...values)),
+    p25_ms: round(quantile(values, 0.25), 2),
+    p75_ms: round(quantile(values, 0.75), 2),
+    min_ms: round(Math.min(...values), 2),
   };
 }
 
@@ -157,16 +136,16 @@ async function benchCliCachedToken(
     const target = viaBroker ? CLI_VIA_BROKER_TARGET : CLI_CACHED_TARGET;
     return {
       name: viaBroker ? 'cli_token_via_broker_vs_node' : 'cli_cached_token_vs_node',
-      value: round3(ratio),
+      value: round(ratio, 3),
       unit: 'ratio',
-      median_ms: round2(value),
+      median_ms: round(value, 2),
       ...spread(subject),
-      baseline: round2(base),
+      baseline: round(base, 2),
       baseline_unit: 'ms',
       baseline_what: 'node -e 0',
       baseline_spread: spread(baseline),
-      ratio: round3(ratio),
-      paired_ratio: round3(pairedRatio(subject, baseline)),
+      ratio: round(ratio, 3),
+      paired_ratio: round(pairedRatio(subject, baseline), 3),
       target,
       target_op: '<=',
       within_target: ratio <= target && failures === 0 && emptyOutputs === 0 && requestsSent === 0,
@@ -272,24 +251,24 @@ async function benchRefreshVsBareUndici(
   }
   const refreshes = REFRESH_WARMUPS + REFRESH_RUNS;
   const perRefresh = (k: keyof KeychainBackend) =>
-    round2((counting.calls[k] - before[k]) / refreshes);
+    round((counting.calls[k] - before[k]) / refreshes, 2);
   const counts = provider.counts();
   const value = median(times.engine);
   const base = median(times.bare);
   const ratio = value / base;
   return {
     name: 'refresh_vs_bare_undici',
-    value: round3(ratio),
+    value: round(ratio, 3),
     unit: 'ratio',
-    median_ms: round2(value),
+    median_ms: round(value, 2),
     ...spread(times.engine),
-    baseline: round2(base),
+    baseline: round(base, 2),
     baseline_unit: 'ms',
     baseline_what: 'undici fetch POST grant_type=refresh_token + JSON parse, kept-alive Agent',
     baseline_spread: spread(times.bare),
-    ratio: round3(ratio),
-    paired_ratio: round3(pairedRatio(times.engine, times.bare)),
-    overhead_ms: round2(value - base),
+    ratio: round(ratio, 3),
+    paired_ratio: round(pairedRatio(times.engine, times.bare), 3),
+    overhead_ms: round(value - base, 2),
     target: REFRESH_TARGET,
     target_op: '<=',
     within_target: ratio <= REFRESH_TARGET && counts.error === 0,
@@ -302,10 +281,11 @@ async function benchRefreshVsBareUndici(
     distinct_engine_tokens: tokens.size,
     keychain_reads_per_refresh: perRefresh('getPassword'),
     keychain_writes_per_refresh: perRefresh('setPassword'),
-    settings_parses_per_refresh: round2(
+    settings_parses_per_refresh: round(
       (engineParts(engine).settings.counts.parses - parsesBefore) / refreshes,
+      2,
     ),
-    keychain_read_median_ms: round2(median(times.keychainRead)),
+    keychain_read_median_ms: round(median(times.keychainRead), 2),
     note: 'engine cost includes its keychain reads (D-Bus), the per-account file lock and the ledger; a refresh that did not rotate hands out its token before its cache write lands (the write is still one per refresh, counted above), a rotation waits for its write (rotation_window_ms)',
   };
 }
@@ -363,7 +343,7 @@ async function benchSingleFlight(provider: LocalProvider, dir: string): Promise<
       ? {}
       : { first_rejection: String((firstRejection as PromiseRejectedResult).reason) }),
     distinct_tokens: distinct.size,
-    wall_ms: round2(wallMs),
+    wall_ms: round(wallMs, 2),
     keychain_calls: counting.calls,
   };
 }

@@ -2,20 +2,7 @@
 // middleware in front of oidc-provider's own handling (see LocalProviderOptions.interop). Every
 // answer still comes from oidc-provider, except the refusals these servers are known for.
 import { parse } from 'node:querystring';
-import type { IncomingMessage } from 'node:http';
-import type { InteropBehaviour } from './local-provider.js';
-
-interface Context {
-  method: string;
-  path: string;
-  status: number;
-  body: unknown;
-  query: Record<string, unknown>;
-  req: IncomingMessage;
-  request: { body?: unknown };
-  get(header: string): string;
-  remove(header: string): void;
-}
+import type { InteropBehaviour, KoaContext as Context } from './local-provider.js';
 
 interface Paths {
   tokenPath: string;

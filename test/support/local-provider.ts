@@ -125,7 +125,7 @@ interface ProviderContext {
 }
 
 /** The parts of Koa's context the test middleware reads and writes. */
-interface KoaContext {
+export interface KoaContext {
   method: string;
   path: string;
   status: number;
