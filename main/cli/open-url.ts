@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { redirectPage } from '../node/redirect-page.js';
-import { SECRET_ENV_NAMES } from './secret-input.js';
+import { withoutSecrets } from './secret-input.js';
 
 /**
  * Opens a URL the way xdg-open and most CLIs do: with the command(s) in `BROWSER` when it is set
@@ -51,19 +51,12 @@ function osOpener(path: string): string[] {
   return ['xdg-open', path];
 }
 
-/** The environment a browser inherits: ours, without any secret we were given. */
-function browserEnvironment(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of SECRET_ENV_NAMES) Reflect.deleteProperty(env, name);
-  return env;
-}
-
 function launch(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       stdio: 'ignore',
       detached: true,
-      env: browserEnvironment(),
+      env: withoutSecrets(process.env),
     });
     child.once('error', reject);
     child.once('spawn', () => {

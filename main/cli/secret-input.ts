@@ -7,6 +7,13 @@ import type { CliContext } from './cli-context.js';
 /** The environment variables that may carry a secret to the CLI. */
 export const SECRET_ENV_NAMES = ['TOKENTRAY_CLIENT_SECRET', 'TOKENTRAY_REFRESH_TOKEN'] as const;
 
+/** `env` for a process we start (a browser, an `exec` command): without any secret we were given. */
+export function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  for (const name of SECRET_ENV_NAMES) Reflect.deleteProperty(copy, name);
+  return copy;
+}
+
 /**
  * Secrets never come from argv, where `ps` and shell history would show them. They come from an
  * environment variable, or from a prompt that does not echo, when a person is at a terminal.

@@ -6,6 +6,7 @@ import { TokenTrayError } from '../../common/errors.js';
 import { peekAccount } from '../../node/settings/settings-peek.js';
 import { acquireToken } from '../acquire-token.js';
 import type { CliContext } from '../cli-context.js';
+import { SECRET_ENV_NAMES, withoutSecrets } from '../secret-input.js';
 import { parseMinTtl } from '../token-args.js';
 
 const USAGE =
@@ -16,9 +17,6 @@ const PRESET_VARIABLES: Partial<Record<ProviderId, string[]>> = {
   google: ['CLOUDSDK_AUTH_ACCESS_TOKEN', 'GOOGLE_OAUTH_ACCESS_TOKEN'],
   github: ['GH_TOKEN', 'GITHUB_TOKEN'],
 };
-
-/** Never inherited: what `tokentray add` reads its secrets from. */
-const WITHHELD = ['TOKENTRAY_CLIENT_SECRET', 'TOKENTRAY_REFRESH_TOKEN'];
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -44,7 +42,10 @@ export async function execCommand(args: string[], context: CliContext): Promise<
     });
   }
   for (const variable of values.env) {
-    if (!VARIABLE_NAME.test(variable) || WITHHELD.includes(variable)) {
+    if (
+      !VARIABLE_NAME.test(variable) ||
+      (SECRET_ENV_NAMES as readonly string[]).includes(variable)
+    ) {
       throw new TokenTrayError(
         'usage',
         `--env ${variable.slice(0, 60)} is not a variable name exec can set.`,
@@ -62,8 +63,8 @@ export async function execCommand(args: string[], context: CliContext): Promise<
     ...(provider === undefined ? [] : (PRESET_VARIABLES[provider] ?? [])),
     ...values.env,
   ];
-  const env: NodeJS.ProcessEnv = { ...context.env };
-  for (const withheld of WITHHELD) Reflect.deleteProperty(env, withheld);
+  // Never inherited: what `tokentray add` reads its secrets from.
+  const env = withoutSecrets(context.env);
   for (const variable of names) env[variable] = record.accessToken;
   return runChild(context, file, commandArgs, env);
 }
