@@ -353,14 +353,22 @@ async function benchSingleFlight(provider: LocalProvider, dir: string): Promise<
 const provider = await startLocalProvider();
 const dir = await mkdtemp(join(tmpdir(), 'tokentray-bench-engine-'));
 try {
-  print(await benchCliCachedToken(provider));
-  print(await benchCliCachedToken(provider, true));
-  print(await benchCliExecCredential(provider));
-  print(await benchRefreshVsBareUndici(provider, dir));
-  print(await benchSingleFlight(provider, dir));
-  for (const result of await runEngineCountBenches(provider, dir, KEYCHAIN_SERVICE)) print(result);
-  print(await benchCliRefreshVsNodeFetch(provider, CLI_KEYCHAIN_SERVICE));
-  for (const result of await runSchedulerBenches()) print(result);
+  // BENCH_ONLY=cli_cached,refresh,... runs only the named groups (while working on one figure).
+  const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+  const groups: Array<[string, () => Promise<BenchResult[]>]> = [
+    ['cli_cached', async () => [await benchCliCachedToken(provider)]],
+    ['cli_broker', async () => [await benchCliCachedToken(provider, true)]],
+    ['cli_exec_credential', async () => [await benchCliExecCredential(provider)]],
+    ['refresh', async () => [await benchRefreshVsBareUndici(provider, dir)]],
+    ['single_flight', async () => [await benchSingleFlight(provider, dir)]],
+    ['counts', () => runEngineCountBenches(provider, dir, KEYCHAIN_SERVICE)],
+    ['cli_refresh', async () => [await benchCliRefreshVsNodeFetch(provider, CLI_KEYCHAIN_SERVICE)]],
+    ['scheduler', () => runSchedulerBenches()],
+  ];
+  for (const [group, run] of groups) {
+    if (only !== undefined && !only.includes(group)) continue;
+    for (const result of await run()) print(result);
+  }
 } finally {
   // Leave nothing behind in the keychain, even when it is not the throw-away one.
   const { vault } = engineParts(openEngine(dir, KEYCHAIN_SERVICE));
