@@ -21,12 +21,36 @@ const node = {
   define: { VERSION: JSON.stringify(pkg.version) },
 };
 
+/** The fast path loads the full CLI as the separate ES module it is built into, at run time. */
+const fullCliIsExternal = {
+  name: 'full-cli-is-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/run-cli\.js$/ }, () => ({ path: './run-cli.mjs', external: true }));
+  },
+};
+
 await rm('dist', { recursive: true, force: true });
 const jobs = [
-  // The CLI is split: its cached-token fast path must not load what only a refresh needs.
+  // The CLI is two files. `tokentray.cjs` is the fast path of `tokentray token` (the running app,
+  // or the keychain cache): CommonJS, because Node starts a CommonJS entry several milliseconds
+  // sooner than an ES module one (no ESM loader), which is most of what a cached token costs
+  // beyond Node itself. Everything else is `run-cli.mjs`, loaded only when the fast path can't
+  // answer.
   build({
     ...node,
+    format: 'cjs',
     entryPoints: { tokentray: 'main/cli/tokentray.ts' },
+    outdir: 'dist/main/cli',
+    outExtension: { '.js': '.cjs' },
+    banner: { js: '' }, // no ESM require shim: CommonJS has require
+    // The one ES module feature the fast path's code uses, given its CommonJS value.
+    define: { ...node.define, 'import.meta.url': '__tokentrayModuleUrl' },
+    inject: ['build/cjs-module-url.js'],
+    plugins: [fullCliIsExternal],
+  }),
+  build({
+    ...node,
+    entryPoints: { 'run-cli': 'main/cli/run-cli.ts' },
     outdir: 'dist/main/cli',
     splitting: true,
     outExtension: { '.js': '.mjs' },

@@ -20,7 +20,7 @@ export async function acquireToken(
   const warn = (message: string) =>
     context.stderr.write(`tokentray: warning: ${redact(message)}\n`);
   // The app's answer to the fast path is taken once, so a long-running caller (serve) asks anew.
-  const answer = await tokenFromApp(query, context.env);
+  const answer = await tokenFromApp(query, context.env, context.takeHeldAppAnswer());
   if (answer?.ok === false) throw answer.error;
   if (answer?.warning !== undefined) warn(answer.warning);
   return (

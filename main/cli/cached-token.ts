@@ -10,45 +10,48 @@ import type { TokenArgs } from './token-args.js';
 import { formatToken } from './token-output.js';
 
 /**
+ * The running app's answer to one query, asked for by the fast path and handed to the full path
+ * of the same invocation, so that an error answer is reported as it came instead of being asked
+ * for again.
+ */
+export interface HeldAppAnswer {
+  key: string;
+  answer: Promise<BrokerAnswer<AccessTokenRecord> | undefined>;
+}
+
+/**
  * The fast path of `tokentray token`, without loading the settings validator or the HTTP stack.
  * First the running app (one local round trip, and the app alone refreshes while it runs), then a
- * fresh enough token cached in the keychain. Returns undefined whenever the full path must run:
+ * fresh enough token cached in the keychain. `out` is undefined whenever the full path must run:
  * no app and no usable cached token, or an error, which the full path then reports properly.
  */
 export async function fastToken(
   args: TokenArgs,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<string | undefined> {
-  const key = answerKey(args, env);
-  const answer = askBroker(args, env);
-  heldAnswer = { key, answer };
-  const answered = await answer;
+): Promise<{ out?: string; held: HeldAppAnswer }> {
+  const held = { key: answerKey(args, env), answer: askBroker(args, env) };
+  const answered = await held.answer;
   // A warning goes to stderr, which only the full path writes: let it answer.
   if (answered !== undefined)
     return answered.ok && answered.warning === undefined
-      ? formatToken(answered.value, args.format)
-      : undefined;
-  return cachedToken(args, env);
+      ? { out: formatToken(answered.value, args.format), held }
+      : { held };
+  const out = await cachedToken(args, env);
+  return out === undefined ? { held } : { out, held };
 }
-
-/**
- * The fast path's answer, held for the full path of the same invocation, so that an error answer
- * is reported as it came instead of being asked for again. Taken once: a later invocation in the
- * same process (a test's, in-process) asks the app afresh.
- */
-let heldAnswer:
-  { key: string; answer: Promise<BrokerAnswer<AccessTokenRecord> | undefined> } | undefined;
 
 /** What every surface asks the app for: an account's token, with `--min-ttl` when given. */
 export type AppQuery = Pick<TokenArgs, 'name' | 'minTtl'>;
 
-/** The running app's answer, or undefined when none is running. */
+/**
+ * The running app's answer, or undefined when none is running. `held` is what the fast path
+ * already asked, used when it was the same question.
+ */
 export function tokenFromApp(
   args: AppQuery,
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv,
+  held: HeldAppAnswer | undefined,
 ): Promise<BrokerAnswer<AccessTokenRecord> | undefined> {
-  const held = heldAnswer;
-  heldAnswer = undefined;
   if (held?.key === answerKey(args, env)) return held.answer;
   return askBroker(args, env);
 }

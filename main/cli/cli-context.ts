@@ -1,5 +1,6 @@
 import Conf from 'conf';
 import type { Clock } from '../common/clock.js';
+import type { HeldAppAnswer } from './cached-token.js';
 import { systemClock } from '../common/clock.js';
 import { loadKeytar } from '../node/keychain/keychain-backend.js';
 import { SecretVault, keychainService } from '../node/keychain/secret-vault.js';
@@ -38,6 +39,10 @@ export interface CliContext {
   onInterrupt(handler: () => void): () => void;
   /** Runs `handler` on each `signal` until the returned function is called (exec passes them on). */
   onSignal(signal: NodeJS.Signals, handler: () => void): () => void;
+  /**
+   * What the fast path already asked the app, once: a long-running caller (serve) asks anew.
+   */
+  takeHeldAppAnswer(): HeldAppAnswer | undefined;
 }
 
 export interface CliContextOptions {
@@ -52,6 +57,8 @@ export interface CliContextOptions {
   onInterrupt?: CliContext['onInterrupt'];
   /** Where the signals exec and serve pass on come from; the default is the process's. */
   onSignal?: CliContext['onSignal'];
+  /** The fast path's question to the app, when it ran (main/cli/tokentray.ts). */
+  heldAppAnswer?: HeldAppAnswer;
 }
 
 /** The context of a real `tokentray` process, or of a test that overrides parts of it. */
@@ -59,6 +66,7 @@ export function createCliContext(options: CliContextOptions = {}): CliContext {
   const env = options.env ?? process.env;
   const openEngine = options.openEngine ?? openCliEngine;
   let engine: TokenEngine | undefined;
+  let held = options.heldAppAnswer;
   const context: CliContext = {
     stdout: options.stdout ?? process.stdout,
     stderr: options.stderr ?? process.stderr,
@@ -80,6 +88,11 @@ export function createCliContext(options: CliContextOptions = {}): CliContext {
         process.on(signal, handler);
         return () => process.off(signal, handler);
       }),
+    takeHeldAppAnswer: () => {
+      const taken = held;
+      held = undefined;
+      return taken;
+    },
   };
   return context;
 }

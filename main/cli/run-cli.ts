@@ -13,6 +13,9 @@ import { tokenCommand } from './commands/token-command.js';
 import { createCliContext, type CliContext } from './cli-context.js';
 import { USAGE } from './usage.js';
 
+// The fast path (./tokentray.ts) builds the context of the invocation it hands over.
+export { createCliContext } from './cli-context.js';
+
 /**
  * A command: its arguments after the command name, and the context it runs in. It returns an exit
  * code only when it has its own (exec passes on its child's); otherwise success is 0.

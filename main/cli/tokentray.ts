@@ -1,26 +1,33 @@
 #!/usr/bin/env node
 import { parseTokenArgs } from './token-args.js';
-import { fastToken } from './cached-token.js';
+import { fastToken, type HeldAppAnswer } from './cached-token.js';
 
-// Scripts call `tokentray token` often, so its common case must cost little more than starting
-// Node: answer from the running app or the keychain cache here, and load the rest of the CLI only
-// when it is needed.
+// Scripts call `tokentray token` often (kubectl on every call), so its common case must cost
+// little more than starting Node: answer from the running app or the keychain cache here, and load
+// the rest of the CLI (./run-cli.ts, its own ES module file) only when that can't answer. This file
+// is built as CommonJS (see esbuild.config.mjs), so no top-level await.
 // Run from an Electron shell, what we start (a browser) must not inherit Node mode.
 delete process.env.ELECTRON_RUN_AS_NODE;
-const argv = process.argv.slice(2);
-let answered = false;
-if (argv[0] === 'token') {
-  try {
-    const out = await fastToken(parseTokenArgs(argv.slice(1)));
-    if (out !== undefined) {
-      process.stdout.write(out);
-      answered = true;
+
+async function main(argv: string[]): Promise<void> {
+  let heldAppAnswer: HeldAppAnswer | undefined;
+  if (argv[0] === 'token') {
+    try {
+      const fast = await fastToken(parseTokenArgs(argv.slice(1)));
+      if (fast.out !== undefined) {
+        process.stdout.write(fast.out);
+        return;
+      }
+      heldAppAnswer = fast.held;
+    } catch {
+      // Bad arguments: the full path reports them.
     }
-  } catch {
-    // Bad arguments: the full path reports them.
   }
+  const { runCli, createCliContext } = await import('./run-cli.js');
+  process.exitCode = await runCli(
+    argv,
+    createCliContext(heldAppAnswer === undefined ? {} : { heldAppAnswer }),
+  );
 }
-if (!answered) {
-  const { runCli } = await import('./run-cli.js');
-  process.exitCode = await runCli(argv);
-}
+
+void main(process.argv.slice(2));

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CLI_PATH } from '../support/cli-runner.js';
 
-/** The files `node tokentray.mjs` loads before it runs, following static imports only. */
+/** The files `node tokentray.cjs` loads before it runs, following static imports only. */
 async function staticGraph(entry: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const visit = async (file: string): Promise<void> => {
@@ -14,6 +14,8 @@ async function staticGraph(entry: string): Promise<Map<string, string>> {
     for (const m of code.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+["'](\.[^"']+)["'];?$/gm))
       await visit(join(dirname(file), m[1] as string));
     for (const m of code.matchAll(/^import\s+["'](\.[^"']+)["'];?$/gm))
+      await visit(join(dirname(file), m[1] as string));
+    for (const m of code.matchAll(/\brequire\(["'](\.[^"']+)["']\)/g))
       await visit(join(dirname(file), m[1] as string));
   };
   await visit(entry);
@@ -33,6 +35,8 @@ describe('the CLI fast path loads a small module graph', () => {
     );
     assert.ok(bytes < 64 * 1024, `the fast path loads ${bytes} bytes`);
     const sources = [...graph.values()].join('\n');
+    // CommonJS: Node starts an ES module entry several milliseconds later (its module loader).
+    assert.ok(!/^\s*(?:import|export)\s/m.test(sources), 'the fast path is an ES module');
     for (const heavy of [
       'node_modules/undici',
       'node_modules/conf',

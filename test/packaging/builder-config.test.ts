@@ -161,7 +161,7 @@ describe('electron-builder.yml', () => {
       bin: Record<string, string>;
       scripts: Record<string, string>;
     };
-    assert.equal(pkg.bin.tokentray, 'dist/main/cli/tokentray.mjs');
+    assert.equal(pkg.bin.tokentray, 'dist/main/cli/tokentray.cjs');
     assert.equal(pkg.scripts['build:sea'], 'node build/sea/build-sea.mjs');
     for (const script of ['dist', 'dist:e2e']) {
       assert.match(

@@ -9,7 +9,7 @@ import { runCli } from '../../main/cli/run-cli.js';
 
 /** The built CLI, exactly as `npx tokentray` runs it. `npm test` builds it first. */
 export const CLI_PATH = fileURLToPath(
-  new URL('../../dist/main/cli/tokentray.mjs', import.meta.url),
+  new URL('../../dist/main/cli/tokentray.cjs', import.meta.url),
 );
 
 export interface CliResult {

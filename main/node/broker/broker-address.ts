@@ -1,5 +1,4 @@
 import { lstatSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 
@@ -58,7 +57,8 @@ export async function brokerAddress(
  */
 export function isPrivateDir(dir: string): boolean {
   try {
-    const st = lstatSync(dir);
+    const st = lstatSync(dir, { throwIfNoEntry: false });
+    if (st === undefined) return false;
     return st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o077) === 0;
   } catch {
     return false;
@@ -74,6 +74,8 @@ export const PIPE_SECRET_FILE = 'pipe-name';
  * what guessing it is up against.
  */
 async function pipeSecret(dir: string): Promise<string> {
+  // Windows only: the CLI's fast path elsewhere does without loading node:fs/promises.
+  const { mkdir, readFile, writeFile } = process.getBuiltinModule('node:fs/promises');
   const file = join(dir, PIPE_SECRET_FILE);
   const valid = (text: string): string | undefined =>
     /^[0-9a-f]{32}$/.test(text.trim()) ? text.trim() : undefined;
