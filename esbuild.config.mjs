@@ -4,12 +4,26 @@
 import { build } from 'esbuild';
 import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { writeSettingsValidator } from './build/settings-validator.mjs';
 
 const pkg = JSON.parse(await readFile('package.json', 'utf8'));
 // Bundled CommonJS dependencies (ajv) call require(); give ESM output one. It
 // is made on first use: every chunk carries it, and the CLI's fast path never calls it.
 const requireShim =
   "import { createRequire as __tokentrayCreateRequire } from 'node:module'; let __tokentrayRequire; const require = (id) => (__tokentrayRequire ??= __tokentrayCreateRequire(import.meta.url))(id);";
+/** conf's schema and migrations support, which TokenTray never uses: see build/conf-unused.js. */
+const confUnused = {
+  name: 'conf-unused',
+  setup(b) {
+    b.onResolve({ filter: /^(ajv\/dist\/2020\.js|ajv-formats|semver)$/ }, (args) =>
+      /[\\/]node_modules[\\/]conf[\\/]/.test(args.importer)
+        ? { path: resolvePath('build/conf-unused.js') }
+        : undefined,
+    );
+  },
+};
+
 const common = { bundle: true, sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
 const node = {
   ...common,
@@ -18,6 +32,8 @@ const node = {
   format: 'esm',
   external: ['electron', 'keytar'],
   banner: { js: requireShim },
+  plugins: [confUnused],
+  inject: ['build/undici-globals.js'],
   define: { VERSION: JSON.stringify(pkg.version) },
 };
 
@@ -30,6 +46,8 @@ const fullCliIsExternal = {
 };
 
 await rm('dist', { recursive: true, force: true });
+// Before anything that bundles or imports the settings store.
+await writeSettingsValidator();
 const jobs = [
   // The CLI is two files. `tokentray.cjs` is the fast path of `tokentray token` (the running app,
   // or the keychain cache): CommonJS, because Node starts a CommonJS entry several milliseconds
@@ -45,8 +63,8 @@ const jobs = [
     banner: { js: '' }, // no ESM require shim: CommonJS has require
     // The one ES module feature the fast path's code uses, given its CommonJS value.
     define: { ...node.define, 'import.meta.url': '__tokentrayModuleUrl' },
-    inject: ['build/cjs-module-url.js'],
-    plugins: [fullCliIsExternal],
+    inject: ['build/cjs-module-url.js'], // no Fetch classes: the fast path makes no request
+    plugins: [confUnused, fullCliIsExternal],
   }),
   build({
     ...node,

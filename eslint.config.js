@@ -13,7 +13,7 @@ const noElectronAtRuntime = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'main/node/settings/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -1,15 +1,5 @@
 import { EXIT, TokenTrayError, asTokenTrayError } from '../common/errors.js';
 import { formatError } from '../common/redact.js';
-import { addCommand } from './commands/add-command.js';
-import { completeCommand, completionCommand } from './commands/completion-command.js';
-import { execCommand } from './commands/exec-command.js';
-import { gitCredentialCommand } from './commands/git-credential-command.js';
-import { infoCommand } from './commands/info-command.js';
-import { listCommand } from './commands/list-command.js';
-import { refreshCommand } from './commands/refresh-command.js';
-import { removeCommand } from './commands/remove-command.js';
-import { serveCommand } from './commands/serve-command.js';
-import { tokenCommand } from './commands/token-command.js';
 import { createCliContext, type CliContext } from './cli-context.js';
 import { USAGE } from './usage.js';
 
@@ -22,18 +12,23 @@ export { createCliContext } from './cli-context.js';
  */
 export type Command = (args: string[], context: CliContext) => Promise<unknown>;
 
-const commands: Record<string, Command> = {
-  add: addCommand,
-  token: tokenCommand,
-  refresh: refreshCommand,
-  list: listCommand,
-  remove: removeCommand,
-  exec: execCommand,
-  'git-credential': gitCredentialCommand,
-  serve: serveCommand,
-  info: infoCommand,
-  completion: completionCommand,
-  __complete: completeCommand,
+/**
+ * Each command is loaded when it runs: a `refresh` that also loaded what `exec`, `serve` and the
+ * sign-in flows need (child processes, an HTTP server, readline) paid for them at every start.
+ */
+const commands: Record<string, () => Promise<Command>> = {
+  add: async () => (await import('./commands/add-command.js')).addCommand,
+  token: async () => (await import('./commands/token-command.js')).tokenCommand,
+  refresh: async () => (await import('./commands/refresh-command.js')).refreshCommand,
+  list: async () => (await import('./commands/list-command.js')).listCommand,
+  remove: async () => (await import('./commands/remove-command.js')).removeCommand,
+  exec: async () => (await import('./commands/exec-command.js')).execCommand,
+  'git-credential': async () =>
+    (await import('./commands/git-credential-command.js')).gitCredentialCommand,
+  serve: async () => (await import('./commands/serve-command.js')).serveCommand,
+  info: async () => (await import('./commands/info-command.js')).infoCommand,
+  completion: async () => (await import('./commands/completion-command.js')).completionCommand,
+  __complete: async () => (await import('./commands/completion-command.js')).completeCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code. Errors end here, rendered once, redacted. */
@@ -63,7 +58,7 @@ export async function runCli(
         hint: 'Run `tokentray --help` for the commands.',
       });
     }
-    const code = await command(rest, context);
+    const code = await (await command())(rest, context);
     return typeof code === 'number' ? code : EXIT.ok;
   } catch (err) {
     const error = isArgsError(err)

@@ -1,4 +1,4 @@
-import { Agent, EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from './undici-parts.js';
 import { isLoopbackHost } from './endpoint-policy.js';
 import { strictlyDecoded } from './strict-utf8.js';
 

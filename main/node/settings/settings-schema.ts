@@ -125,18 +125,3 @@ export const settingsSchema = {
     },
   },
 } as const;
-
-export function settingsFileOptions(dataDir: string) {
-  return {
-    cwd: dataDir,
-    configName: 'config',
-    schema: settingsSchema,
-    clearInvalidConfig: false,
-    // Not secret, but private: who you have accounts with.
-    configFileMode: 0o600,
-    accessPropertiesByDotNotation: false,
-    // Our schema is fixed and tested: checking it against JSON Schema's meta-schema on every start
-    // costs the CLI ~30 ms of compiling, and validates nothing a user wrote.
-    ajvOptions: { validateSchema: false },
-  } as const;
-}

@@ -5,12 +5,8 @@ import { TokenTrayError } from '../../common/errors.js';
 import { withFileLock } from '../file-lock.js';
 import { locksDir } from '../paths.js';
 import { ensurePrivateDataDir } from '../private-folder.js';
-import {
-  DEFAULT_OPTIONS,
-  settingsFileOptions,
-  type AppOptions,
-  type SettingsData,
-} from './settings-schema.js';
+import { settingsFileOptions } from './settings-file-options.js';
+import { DEFAULT_OPTIONS, type AppOptions, type SettingsData } from './settings-schema.js';
 import { join } from 'node:path';
 
 /** conf for the CLI, electron-store (a conf subclass) for the app: both open the same file. */
