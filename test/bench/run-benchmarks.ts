@@ -7,6 +7,7 @@ import { engineParts } from '../../main/node/engine/token-engine.js';
 // compared with a baseline measured in the same run, baseline and subject samples interleaved, and
 // reported as a ratio of medians (plus the median of the per-pair ratios as a cross-check).
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
@@ -67,6 +68,14 @@ function print(result: BenchResult): void {
   console.log(JSON.stringify(result));
 }
 
+/** The floor without the app: keytar's read of the account's entry, and nothing else. */
+const BARE_KEYTAR_READ = `require(${JSON.stringify(createRequire(import.meta.url).resolve('keytar'))}).getPassword(process.env.TOKENTRAY_KEYCHAIN_SERVICE, 'bench/refresh_token').then((v) => { if (!v) process.exit(1); process.stdout.write('x'); })`;
+/** The floor with the app: one request on the broker's socket, as the protocol wants it. */
+const BARE_BROKER_CLIENT = `const s = require('net').createConnection(require('path').join(process.argv[1], 'broker', 'broker.sock'));
+s.on('connect', () => s.write(JSON.stringify({ v: 1, id: 1, op: 'token', name: 'bench', service: process.env.TOKENTRAY_KEYCHAIN_SERVICE }) + '\\n'));
+let got = '';
+s.on('data', (d) => { got += d; const lines = got.split('\\n'); if (lines.length > 2) { if (!JSON.parse(lines[1]).ok) process.exit(1); process.stdout.write('x'); s.destroy(); } });`;
+
 // ---- 1. `tokentray token` from the keychain cache, or from the running app, vs. starting Node --
 
 async function benchCliCachedToken(
@@ -108,6 +117,10 @@ async function benchCliCachedToken(
     };
     const baselineArgs = ['-e', '0'];
     const subjectArgs = [CLI_PATH, 'token', 'bench'];
+    // The floor, measured beside them: the least a process can do to get the same answer. Without
+    // the app, a bare script reading the same keychain entry through keytar; with it, a bare socket
+    // client asking the broker the same question.
+    const floorArgs = viaBroker ? ['-e', BARE_BROKER_CLIENT, home] : ['-e', BARE_KEYTAR_READ];
 
     provider.resetCounts();
     const baseline: number[] = [];
@@ -115,10 +128,13 @@ async function benchCliCachedToken(
     let emptyOutputs = 0;
     let failures = 0;
     let firstFailure: string | undefined;
+    const floor: number[] = [];
     for (let i = 0; i < CLI_WARMUPS + CLI_RUNS; i++) {
       const b = await runNode(baselineArgs, env);
       const s = await runNode(subjectArgs, env);
-      for (const run of [b, s]) {
+      const f = await runNode(floorArgs, env);
+      if (i >= CLI_WARMUPS) floor.push(f.ms);
+      for (const run of [b, s, f]) {
         if (run.code === 0) continue;
         failures++;
         firstFailure ??= `exit ${String(run.code)}: ${run.stderr.trim().split('\n')[0] ?? ''}`;
@@ -146,6 +162,9 @@ async function benchCliCachedToken(
       baseline_spread: spread(baseline),
       ratio: round(ratio, 3),
       paired_ratio: round(pairedRatio(subject, baseline), 3),
+      floor_what: viaBroker ? 'a bare socket client asking the broker' : 'a bare keytar read',
+      floor_ms: round(median(floor), 2),
+      floor_vs_node: round(median(floor) / base, 3),
       target,
       target_op: '<=',
       within_target: ratio <= target && failures === 0 && emptyOutputs === 0 && requestsSent === 0,
