@@ -13,7 +13,7 @@ const noElectronAtRuntime = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'main/node/settings/generated/**'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'main/node/settings/generated/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
