@@ -1,5 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFile, rename, rm, rmdir, stat, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { TokenTrayError } from '../common/errors.js';
 import {
@@ -45,7 +45,6 @@ export async function withFileLock<T>(
   const staleMs = options.staleMs ?? 20_000;
   const waitMs = Math.max(options.waitMs ?? 45_000, staleMs + 5_000);
   const dir = `${lockPath}.lock`;
-  await mkdir(dirname(lockPath), { recursive: true, mode: 0o700 });
   const claim = await acquire(dir, lockPath, waitMs, staleMs);
   // Kept fresh by the holder so no waiter takes it as stale. A timer, so it runs during `fn`.
   const fresh = setInterval(
@@ -93,7 +92,7 @@ async function acquire(dir: string, lockPath: string, waitMs: number, staleMs: n
  */
 function claimed(dir: string, claim: Claim): boolean {
   try {
-    mkdirSync(dir, { mode: 0o700 });
+    makeLockFolder(dir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
@@ -106,6 +105,20 @@ function claimed(dir: string, claim: Claim): boolean {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOENT') return false; // taken over meanwhile
     throw err;
+  }
+}
+
+/**
+ * The lock folder, and the folder of locks only when it is missing: it exists on every call but
+ * the first, and making sure of it first cost each lock a round trip.
+ */
+function makeLockFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { mode: 0o700 });
   }
 }
 
@@ -129,7 +142,8 @@ async function takeOver(dir: string, nonce: string | undefined): Promise<void> {
 
 async function release(dir: string, claim: Claim): Promise<void> {
   // Only our own claim: if ours was taken over (we hung past staleness), the new holder's stays.
-  if ((await readClaim(dir))?.nonce !== claim.nonce) return;
+  // Read synchronously: no await between the check and the rename below.
+  if (readClaimNow(dir)?.nonce !== claim.nonce) return;
   // Released in one step, by renaming the folder away; emptying it first would leave a folder
   // without a claim to whoever is killed in between, and the next caller would wait it out.
   const away = `${dir}.released-${claim.nonce}`;
@@ -138,18 +152,36 @@ async function release(dir: string, claim: Claim): Promise<void> {
   } catch {
     return;
   }
-  await rm(away, { recursive: true, force: true });
+  // What is left is our claim alone: two unlinks, where a recursive rm first asks what is inside.
+  try {
+    await unlink(join(away, HOLDER_FILE));
+    await rmdir(away);
+  } catch {
+    await rm(away, { recursive: true, force: true });
+  }
 }
 
 async function readClaim(dir: string): Promise<Claim | undefined> {
   try {
-    const value = JSON.parse(await readFile(join(dir, HOLDER_FILE), 'utf8')) as Partial<Claim>;
-    return isProcessIdentity(value.holder) && typeof value.nonce === 'string'
-      ? { holder: value.holder, nonce: value.nonce }
-      : undefined;
+    return toClaim(await readFile(join(dir, HOLDER_FILE), 'utf8'));
   } catch {
     return undefined; // not written yet, or a lock of an older version: staleness decides
   }
+}
+
+function readClaimNow(dir: string): Claim | undefined {
+  try {
+    return toClaim(readFileSync(join(dir, HOLDER_FILE), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function toClaim(text: string): Claim | undefined {
+  const value = JSON.parse(text) as Partial<Claim>;
+  return isProcessIdentity(value.holder) && typeof value.nonce === 'string'
+    ? { holder: value.holder, nonce: value.nonce }
+    : undefined;
 }
 
 async function ageOf(dir: string): Promise<number | undefined> {

@@ -215,7 +215,9 @@ export class TokenEngine {
   /** Marks a new token set as stored by this process (after a sign-in), for other processes too. */
   tokensReplaced(account: Account, record: AccessTokenRecord): void {
     this.#states.forget(account.name);
-    this.#sync.settle(account, this.#sync.advance(account), record, 'signed-in');
+    // The keychain has the new set already: one write moves the generation and settles it.
+    const generation = this.#sync.reserve(account, this.#sync.entry(account));
+    this.#sync.settle(account, generation, record, 'signed-in');
   }
 
   /** Drops what is kept of a removed account, here and in the ledger. */
@@ -301,9 +303,13 @@ export class TokenEngine {
       if (!need(held, this.#clock.now())) return held as AccessTokenRecord;
     }
     // Another process may have refreshed while we waited for the lock: its token is ours. The
-    // ledger says so without reading a secret; only then is the keychain read again.
-    if (state.unsaved === undefined && this.#sync.movedOn(account, state))
+    // ledger says so without reading a secret; only then is the keychain read again. Under the
+    // lock only this process writes the ledger, so the entry read here serves the move below.
+    let entry = this.#sync.entry(account);
+    if (state.unsaved === undefined && this.#sync.movedOn(account, state, entry)) {
       await this.#sync.load(name, state, false);
+      entry = this.#sync.entry(account);
+    }
     if (!need(state.record, this.#clock.now())) return state.record as AccessTokenRecord;
     const secret =
       account.clientAuth === 'none' ? undefined : await this.#sync.clientSecret(name, state);
@@ -315,8 +321,12 @@ export class TokenEngine {
         'No refresh token is stored for this account.',
       );
     }
-    // Before the token is presented: from here on, other processes know their memory may be old.
-    const generation = this.#sync.advance(account);
+    // Before the token is presented, when the answer may rotate it: from here on, other
+    // processes know their memory may be old.
+    const marked = this.#sync.marksBeforePresenting(account, entry);
+    let generation = marked
+      ? this.#sync.advance(account, entry)
+      : this.#sync.reserve(account, entry);
     let outcome;
     try {
       outcome = await requestGrant(
@@ -334,20 +344,27 @@ export class TokenEngine {
       throw error;
     }
     const rotated = outcome.rotatedRefreshToken;
+    if (rotated !== undefined && !marked) generation = this.#sync.markRotated(account, entry);
     const tokens = {
       ...((rotated ?? refreshToken) === undefined ? {} : { refreshToken: rotated ?? refreshToken }),
       record: outcome.record,
     };
-    await this.#custody.keep(account, state, tokens, rotated !== undefined, generation, () =>
+    // Unmarked, the refresh token stayed what memory's generation says: memory takes the new
+    // access token at once under that generation, and the next one once the ledger has it.
+    const label = state.generation;
+    if (!marked && rotated === undefined) state.adopt(tokens, label);
+    await this.#custody.keep(account, state, tokens, rotated !== undefined, generation, () => {
       this.#sync.settle(
         account,
         generation,
         outcome.record,
         rotated === undefined ? 'kept' : 'rotated',
-      ),
-    );
+      );
+      if (!marked && state.record === outcome.record && state.generation === label)
+        state.generation = generation;
+    });
     // The rotated token is saved: what can wait, waited until now.
-    state.adopt(tokens, generation);
+    if (marked || rotated !== undefined) state.adopt(tokens, generation);
     await this.#health.recovered(account);
     return outcome.record;
   }

@@ -1,7 +1,7 @@
 import type { AccessTokenRecord, Account } from '../../common/account.js';
 import { refreshKillsPreviousToken } from '../../common/provider-traits.js';
 import type { SecretVault } from '../keychain/secret-vault.js';
-import type { RefreshTokenOrigin, TokenLedger } from '../settings/token-ledger.js';
+import type { LedgerEntry, RefreshTokenOrigin, TokenLedger } from '../settings/token-ledger.js';
 import type { TokenTimes } from './account-health.js';
 import type { AccountState } from './account-state.js';
 
@@ -56,10 +56,14 @@ export class TokenSync {
     return state.reading;
   }
 
+  /** The account's ledger entry now: under the lock, read once for the checks and the move after. */
+  entry(account: Account): LedgerEntry | undefined {
+    return this.ledger.read(account.name, account.createdAt);
+  }
+
   /** Whether the keychain may hold other tokens than memory: unknown, or stored elsewhere since. */
-  movedOn(account: Account, state: AccountState): boolean {
+  movedOn(account: Account, state: AccountState, entry = this.entry(account)): boolean {
     if (!state.loaded || state.generation === undefined) return true;
-    const entry = this.ledger.read(account.name, account.createdAt);
     if (entry === undefined || entry.generation !== state.generation) return true;
     // Pending is someone's write under way: only ours (a cache write not yet landed) is known.
     return entry.pending === true && state.savingGeneration !== entry.generation;
@@ -77,9 +81,49 @@ export class TokenSync {
     return state.clientSecret;
   }
 
-  /** Moves the generation on, pending, before a refresh token is presented. */
-  advance(account: Account): number {
-    return this.ledger.advance(account.name, account.createdAt);
+  /**
+   * Whether the generation is marked pending before the refresh token is presented (RFC 9700
+   * §4.14.2): when the answer may rotate it, other processes must not trust the refresh token in
+   * their memory from the server's answer until the keychain has the new one, killed in between
+   * or not. It may, unless the last refresh kept the refresh token: then this one most likely
+   * keeps it too, and one ledger write once the keychain has the new access token says all. Should
+   * the server rotate after all, the mark is made before the keychain write ({@link advance} with
+   * the answer in hand), which is as safe: until that write the keychain and every process's
+   * memory hold the same refresh token, the one just spent, and that loss no mark could prevent.
+   * A machine account has no refresh token to spend; a provider whose refresh ends the previous
+   * access token is always marked, so other processes stop trusting theirs at once.
+   */
+  marksBeforePresenting(account: Account, entry: LedgerEntry | undefined): boolean {
+    if (account.grant === 'client_credentials') return false;
+    return refreshKillsPreviousToken(account.provider) || entry?.kept !== true;
+  }
+
+  /** Moves the generation on, pending, before the keychain's refresh token may change. */
+  advance(account: Account, entry?: LedgerEntry): number {
+    return this.ledger.advance(account.name, account.createdAt, entry);
+  }
+
+  /**
+   * The pending mark for a rotation that was not expected, made with the answer in hand right
+   * before the keychain write. Nothing may stop that write, so a ledger that cannot be written is
+   * removed instead: other processes read a missing entry as unknown, as they read pending.
+   */
+  markRotated(account: Account, entry: LedgerEntry | undefined): number {
+    try {
+      return this.advance(account, entry);
+    } catch {
+      try {
+        this.ledger.remove(account.name);
+      } catch {
+        // Neither: the rotated token is still saved; only the other processes' hint is lost.
+      }
+      return this.reserve(account, entry);
+    }
+  }
+
+  /** The next generation, unwritten: {@link settle} records it once the keychain has the tokens. */
+  reserve(account: Account, entry: LedgerEntry | undefined): number {
+    return this.ledger.reserve(account.name, entry);
   }
 
   /** The answer of `generation` is in the keychain. */
