@@ -1,4 +1,5 @@
 import type { AccessTokenRecord, Account } from '../../common/account.js';
+import { isTokenTrayError } from '../../common/errors.js';
 import { refreshKillsPreviousToken } from '../../common/provider-traits.js';
 import type { SecretVault } from '../keychain/secret-vault.js';
 import type { LedgerEntry, RefreshTokenOrigin, TokenLedger } from '../settings/token-ledger.js';
@@ -61,6 +62,23 @@ export class TokenSync {
     return this.ledger.read(account.name, account.createdAt);
   }
 
+  /**
+   * Reads every account's token set into memory that is not there yet: one keychain read each,
+   * shared with any caller meanwhile. The app does this once at its start, so a keychain that is
+   * missing, locked or refused shows then, with the app up to explain it, not at the first copy.
+   */
+  async loadEvery(accounts: Account[], stateOf: (account: Account) => AccountState): Promise<void> {
+    for (const account of accounts) {
+      const state = stateOf(account);
+      // An account whose settings name other endpoints than its secrets were stored for is that
+      // account's problem, not the keychain's: it refuses when used, and the others load.
+      if (!state.loaded)
+        await this.load(account.name, state, true).catch((err: unknown) => {
+          if (!isTokenTrayError(err, 'secret_not_bound')) throw err;
+        });
+    }
+  }
+
   /** Whether the keychain may hold other tokens than memory: unknown, or stored elsewhere since. */
   movedOn(account: Account, state: AccountState, entry = this.entry(account)): boolean {
     if (!state.loaded || state.generation === undefined) return true;
@@ -95,7 +113,9 @@ export class TokenSync {
    */
   marksBeforePresenting(account: Account, entry: LedgerEntry | undefined): boolean {
     if (account.grant === 'client_credentials') return false;
-    return refreshKillsPreviousToken(account.provider) || entry?.kept !== true;
+    if (refreshKillsPreviousToken(account.provider)) return true;
+    // Pending: an earlier change never settled (killed, or a rotated token the keychain refused).
+    return entry?.kept !== true || entry.pending === true;
   }
 
   /** Moves the generation on, pending, before the keychain's refresh token may change. */
