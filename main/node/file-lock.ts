@@ -102,7 +102,11 @@ function claimed(lock: string, claim: Claim): boolean {
   try {
     fd = createExclusively(lock);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // Windows: a released lock file that a waiter still has open lingers, deleted but not gone,
+    // until that waiter closes it; it refuses to be made again until then, a moment later.
+    if (process.platform === 'win32' && code === 'EPERM') return false;
     throw err;
   }
   try {
