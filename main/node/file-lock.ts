@@ -1,5 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { TokenTrayError } from '../common/errors.js';
 import {
@@ -25,17 +25,24 @@ interface Claim {
   nonce: string;
 }
 
+/** Inside the lock folder of an older version: who held it. */
 const HOLDER_FILE = 'holder.json';
 const POLL_MS = 25;
 
 /**
- * Runs `fn` while holding a lock that other processes honour: an atomic `mkdir` of `<path>.lock`
- * (the layout proper-lockfile used, so older versions still exclude us), with a file inside naming
- * the holder's pid and start time, and the folder's mtime kept fresh while the holder lives.
+ * Runs `fn` while holding a lock that other processes honour: `<path>.lock`, a file created
+ * exclusively (O_EXCL) with the claim in it, naming the holder's pid and start time; its mtime is
+ * kept fresh while the holder lives.
  *
  * A later caller takes the lock over at once when its holder is certainly dead (same host, pid gone
  * or reused), or once it is stale. Every caller waits at least until a stale lock would be taken
  * over, so a crashed holder can delay a caller but never make it fail.
+ *
+ * Older versions locked with a folder of that name (proper-lockfile's layout, later with the
+ * claim in `holder.json` inside). Each kind excludes the other, since neither can be made where
+ * the other exists, and both age by the same mtime; a folder's claim is read where it lies. An
+ * older version cannot read a file's claim, so to it a dead holder's lock is stale only after
+ * `staleMs`, as an unnamed one. A file, not a folder: one inode made, and one removed, per lock.
  */
 export async function withFileLock<T>(
   lockPath: string,
@@ -44,14 +51,13 @@ export async function withFileLock<T>(
 ): Promise<T> {
   const staleMs = options.staleMs ?? 20_000;
   const waitMs = Math.max(options.waitMs ?? 45_000, staleMs + 5_000);
-  const dir = `${lockPath}.lock`;
-  await mkdir(dirname(lockPath), { recursive: true, mode: 0o700 });
-  const claim = await acquire(dir, lockPath, waitMs, staleMs);
+  const lock = `${lockPath}.lock`;
+  const claim = await acquire(lock, lockPath, waitMs, staleMs);
   // Kept fresh by the holder so no waiter takes it as stale. A timer, so it runs during `fn`.
   const fresh = setInterval(
     () => {
       const now = new Date();
-      void utimes(dir, now, now).catch(() => undefined);
+      void utimes(lock, now, now).catch(() => undefined);
     },
     Math.max(10, Math.floor(staleMs / 4)),
   );
@@ -60,11 +66,11 @@ export async function withFileLock<T>(
     return await fn();
   } finally {
     clearInterval(fresh);
-    await release(dir, claim);
+    release(lock, claim);
   }
 }
 
-async function acquire(dir: string, lockPath: string, waitMs: number, staleMs: number) {
+async function acquire(lock: string, lockPath: string, waitMs: number, staleMs: number) {
   const deadline = Date.now() + waitMs;
   for (;;) {
     const claim: Claim = {
@@ -73,12 +79,12 @@ async function acquire(dir: string, lockPath: string, waitMs: number, staleMs: n
         'base64url',
       ),
     };
-    if (claimed(dir, claim)) return claim;
-    const other = await readClaim(dir);
-    const age = await ageOf(dir);
+    if (claimed(lock, claim)) return claim;
+    const other = await readClaim(lock);
+    const age = await ageOf(lock);
     if (age === undefined) continue; // released meanwhile
     if ((other !== undefined && isCertainlyDead(other.holder)) || age > staleMs) {
-      await takeOver(dir, other?.nonce);
+      await takeOver(lock, other?.nonce);
       continue;
     }
     if (Date.now() >= deadline) throw lockTimeout(lockPath, waitMs, other);
@@ -87,25 +93,48 @@ async function acquire(dir: string, lockPath: string, waitMs: number, staleMs: n
 }
 
 /**
- * Makes the lock folder and writes our claim into it. Both synchronously, back to back: a lock
- * folder without a claim can only be taken over once stale, so a kill must not find time to land
- * between the two (with two awaits it did, and the next call waited out the staleness).
+ * Creates the lock file with our claim in it, synchronously, from the exclusive create to the
+ * write: a lock without a claim can only be taken over once stale, so a kill must not find time
+ * to land in between. A write that fails takes its empty file away again.
  */
-function claimed(dir: string, claim: Claim): boolean {
+function claimed(lock: string, claim: Claim): boolean {
+  let fd: number;
   try {
-    mkdirSync(dir, { mode: 0o700 });
+    fd = createExclusively(lock);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // Windows: a released lock file that a waiter still has open lingers, deleted but not gone,
+    // until that waiter closes it; it refuses to be made again until then, a moment later.
+    if (process.platform === 'win32' && code === 'EPERM') return false;
     throw err;
   }
   try {
-    // 'wx': never over another claim.
-    writeFileSync(join(dir, HOLDER_FILE), JSON.stringify(claim), { mode: 0o600, flag: 'wx' });
-    return true;
+    writeSync(fd, JSON.stringify(claim));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' || code === 'ENOENT') return false; // taken over meanwhile
+    try {
+      unlinkSync(lock);
+    } catch {
+      // Left unnamed: it is taken over once stale.
+    }
     throw err;
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/**
+ * The lock file, never over anything ('wx'), and the folder of locks only when it is missing: it
+ * exists on every call but the first, and making sure of it first cost each lock a round trip.
+ */
+function createExclusively(lock: string): number {
+  try {
+    return openSync(lock, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    mkdirSync(dirname(lock), { recursive: true, mode: 0o700 });
+    return openSync(lock, 'wx', 0o600);
   }
 }
 
@@ -113,10 +142,10 @@ function claimed(dir: string, claim: Claim): boolean {
  * Moves the dead claim aside, then checks that what moved is the claim judged dead. If another
  * waiter took the lock over first and a live claim was moved by mistake, it is put back.
  */
-async function takeOver(dir: string, nonce: string | undefined): Promise<void> {
-  const aside = `${dir}.stale-${process.pid}-${Date.now()}`;
+async function takeOver(lock: string, nonce: string | undefined): Promise<void> {
+  const aside = `${lock}.stale-${process.pid}-${Date.now()}`;
   try {
-    await rename(dir, aside);
+    await rename(lock, aside);
   } catch {
     return; // someone else moved or released it
   }
@@ -124,37 +153,55 @@ async function takeOver(dir: string, nonce: string | undefined): Promise<void> {
     await rm(aside, { recursive: true, force: true });
     return;
   }
-  await rename(aside, dir).catch(() => rm(aside, { recursive: true, force: true }));
+  await rename(aside, lock).catch(() => rm(aside, { recursive: true, force: true }));
 }
 
-async function release(dir: string, claim: Claim): Promise<void> {
-  // Only our own claim: if ours was taken over (we hung past staleness), the new holder's stays.
-  if ((await readClaim(dir))?.nonce !== claim.nonce) return;
-  // Released in one step, by renaming the folder away; emptying it first would leave a folder
-  // without a claim to whoever is killed in between, and the next caller would wait it out.
-  const away = `${dir}.released-${claim.nonce}`;
+/**
+ * Releases our own claim only: if ours was taken over (we hung past staleness), the new holder's
+ * stays. Checked and removed synchronously, with nothing between the two, in one step.
+ */
+function release(lock: string, claim: Claim): void {
+  if (readClaimNow(lock)?.nonce !== claim.nonce) return;
   try {
-    renameSync(dir, away);
+    unlinkSync(lock);
   } catch {
-    return;
+    // Gone already: taken over and released meanwhile.
   }
-  await rm(away, { recursive: true, force: true });
 }
 
-async function readClaim(dir: string): Promise<Claim | undefined> {
+/** The claim in a lock file, or in an older version's lock folder. */
+async function readClaim(lock: string): Promise<Claim | undefined> {
   try {
-    const value = JSON.parse(await readFile(join(dir, HOLDER_FILE), 'utf8')) as Partial<Claim>;
-    return isProcessIdentity(value.holder) && typeof value.nonce === 'string'
-      ? { holder: value.holder, nonce: value.nonce }
-      : undefined;
+    return toClaim(await readFile(lock, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EISDIR') return undefined;
+  }
+  try {
+    return toClaim(await readFile(join(lock, HOLDER_FILE), 'utf8'));
   } catch {
     return undefined; // not written yet, or a lock of an older version: staleness decides
   }
 }
 
-async function ageOf(dir: string): Promise<number | undefined> {
+/** Our own claim, read back at release: always a file. */
+function readClaimNow(lock: string): Claim | undefined {
   try {
-    return Date.now() - (await stat(dir)).mtimeMs;
+    return toClaim(readFileSync(lock, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function toClaim(text: string): Claim | undefined {
+  const value = JSON.parse(text) as Partial<Claim> | null;
+  return isProcessIdentity(value?.holder) && typeof value?.nonce === 'string'
+    ? { holder: value.holder, nonce: value.nonce }
+    : undefined;
+}
+
+async function ageOf(lock: string): Promise<number | undefined> {
+  try {
+    return Date.now() - (await stat(lock)).mtimeMs;
   } catch {
     return undefined;
   }

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isTokenTrayError } from '../../main/common/errors.js';
 import { withFileLock } from '../../main/node/file-lock.js';
+import { selfIdentity } from '../../main/node/process-identity.js';
 import { holdLock } from '../support/crash-helpers.js';
 
 const tempHome = () => mkdtemp(join(tmpdir(), 'tokentray-lock-'));
@@ -15,9 +17,9 @@ describe('file locks between processes', () => {
   test('a lock records its holder’s pid and start time', async () => {
     const home = await tempHome();
     await withFileLock(join(home, 'locks', 'settings'), async () => {
-      const claim = JSON.parse(
-        await readFile(join(home, 'locks', 'settings.lock', 'holder.json'), 'utf8'),
-      ) as { holder: { pid: number; start?: number } };
+      const claim = JSON.parse(await readFile(join(home, 'locks', 'settings.lock'), 'utf8')) as {
+        holder: { pid: number; start?: number };
+      };
       assert.equal(claim.holder.pid, process.pid);
       assert.equal(typeof claim.holder.start, 'number');
     });
@@ -42,6 +44,28 @@ describe('file locks between processes', () => {
     const started = Date.now();
     await withFileLock(join(home, 'locks', 'settings'), async () => undefined, { staleMs: 300 });
     assert.ok(Date.now() - started >= 250, 'not before it was stale');
+  });
+
+  test('an older version’s lock folder excludes us; one naming a dead holder is taken over at once', async () => {
+    const home = await tempHome();
+    const lock = join(home, 'locks', 'account-old');
+    const holderFile = join(`${lock}.lock`, 'holder.json');
+    await mkdir(`${lock}.lock`, { recursive: true });
+    // A live holder named inside, as older versions wrote it (this process): honoured until stale.
+    await writeFile(holderFile, JSON.stringify({ holder: selfIdentity(), nonce: 'older' }));
+    let started = Date.now();
+    await withFileLock(lock, async () => undefined, { staleMs: 300 });
+    assert.ok(Date.now() - started >= 250, 'not before it was stale');
+    // A dead holder named inside: taken over at once, as a dead holder's lock file is.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    await mkdir(`${lock}.lock`, { recursive: true });
+    await writeFile(
+      holderFile,
+      JSON.stringify({ holder: { ...selfIdentity(), pid: dead }, nonce: 'older' }),
+    );
+    started = Date.now();
+    assert.equal(await withFileLock(lock, async () => 'mine'), 'mine');
+    assert.ok(Date.now() - started < 1_000, `waited ${Date.now() - started} ms`);
   });
 
   test('a live holder keeps its lock, and the waiter is told who holds what', async () => {

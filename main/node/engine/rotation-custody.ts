@@ -38,8 +38,9 @@ export class RotationCustody {
     if (!rotated) {
       // Only the access token is new, and the refresh token we hold stays good: the write is a
       // cache for other processes, whose failure costs one refresh elsewhere. The token is handed
-      // out without waiting for it; until it lands, other processes see the generation pending
-      // and read the keychain again.
+      // out without waiting for it. Until it lands, other processes see the generation pending
+      // and read the keychain again or, when the refresh was not marked (./token-sync.ts), keep
+      // the tokens in their memory, whose refresh token is this one.
       state.savingGeneration = generation;
       const saving = earlier
         .then(() => this.vault.setTokens(account.name, tokens))

@@ -1,15 +1,9 @@
-import { join } from 'node:path';
 import type { AccessTokenRecord, Account, AccountStatusReport } from '../../common/account.js';
 import type { Clock } from '../../common/clock.js';
 import { systemClock } from '../../common/clock.js';
-import { TokenTrayError, asTokenTrayError, isTokenTrayError } from '../../common/errors.js';
 import { refreshKillsPreviousToken } from '../../common/provider-traits.js';
 import { planRefreshAt } from '../../common/refresh-plan.js';
-import { lastsLongEnough, lifetimeSeconds } from '../../common/token-need.js';
-import { withFileLock } from '../file-lock.js';
-import { locksDir } from '../paths.js';
 import type { SecretVault } from '../keychain/secret-vault.js';
-import type { TokenClient } from '../oauth/token-client.js';
 import { assertNotBeingRemoved } from '../settings/account-journal.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { TokenLedger } from '../settings/token-ledger.js';
@@ -23,8 +17,10 @@ import {
   type TokenTimes,
 } from './account-health.js';
 import { AccountStates, type AccountState } from './account-state.js';
-import { INTERACTIVE_RETRIES, requestGrant, type RetryPolicy } from './grant-request.js';
+import { INTERACTIVE_RETRIES } from './grant-request.js';
+import { LockedRefresh } from './locked-refresh.js';
 import { RotationCustody } from './rotation-custody.js';
+import { tokenForCaller } from './token-for-caller.js';
 
 export { INTERACTIVE_RETRIES, type RetryPolicy } from './grant-request.js';
 export type { StatusListener } from './account-health.js';
@@ -34,34 +30,32 @@ export type { Need, TokenEngineDeps, TokenOptions } from './engine-options.js';
 /**
  * Keeps every account's access token fresh. It refreshes only when it must, one request per
  * account at a time within the process (single flight) and across processes (a file lock per
- * account). What it remembers of each account is one {@link AccountState}; custody of rotated
- * refresh tokens is ./rotation-custody.ts, status and failures ./account-health.ts.
+ * account, ./locked-refresh.ts). What it remembers of each account is one {@link AccountState};
+ * custody of rotated refresh tokens is ./rotation-custody.ts, status and failures
+ * ./account-health.ts, what a caller of getToken gets ./token-for-caller.ts.
  */
 export class TokenEngine {
   readonly #settings: SettingsStore;
   readonly #vault: SecretVault;
-  readonly #client: TokenClient;
   readonly #clock: Clock;
-  readonly #retry: RetryPolicy;
   readonly #states = new AccountStates();
   readonly #sync: TokenSync;
   readonly #health: AccountHealth;
   readonly #custody: RotationCustody;
+  readonly #locked: LockedRefresh;
 
   constructor(deps: TokenEngineDeps) {
     this.#settings = deps.settings;
     this.#vault = deps.vault;
-    this.#client = deps.client;
     this.#clock = deps.clock ?? systemClock;
     // Secrets go only where they were stored for (../keychain/secret-binding.ts).
     deps.vault.bindTo((name) => this.#settings.account(name));
     registerParts(this, {
       settings: this.#settings,
       vault: this.#vault,
-      client: this.#client,
+      client: deps.client,
       clock: this.#clock,
     });
-    this.#retry = deps.retry ?? INTERACTIVE_RETRIES;
     this.#sync = new TokenSync(deps.vault, new TokenLedger(deps.settings.dataDir));
     this.#health = new AccountHealth(deps.settings, this.#clock);
     this.#custody = new RotationCustody(
@@ -70,6 +64,16 @@ export class TokenEngine {
       deps.saveAttempts ?? 3,
       this.#clock,
     );
+    this.#locked = new LockedRefresh({
+      dataDir: deps.settings.dataDir,
+      client: deps.client,
+      clock: this.#clock,
+      retry: deps.retry ?? INTERACTIVE_RETRIES,
+      sync: this.#sync,
+      health: this.#health,
+      custody: this.#custody,
+      usable: (name) => this.requireUsable(name),
+    });
   }
 
   /** The engine's time: epoch ms, from the clock it was given. */
@@ -93,40 +97,21 @@ export class TokenEngine {
 
   /** An access token that lives long enough (see {@link TokenOptions}), refreshing only if needed. */
   async getToken(name: string, options: TokenOptions = {}): Promise<AccessTokenRecord> {
-    const { minTtl } = options;
-    const need: Need = (record, now) => !lastsLongEnough(record, now, minTtl);
-    let record: AccessTokenRecord;
-    try {
-      record = await this.ensure(name, need);
-    } catch (err) {
-      const held = this.#states.peek(name)?.record;
-      const error = asTokenTrayError(err);
-      const passing = error.code === 'transient' || error.code === 'lock_timeout';
-      if (minTtl !== undefined || !passing || held === undefined) throw error;
-      const left = Math.floor((held.expiresAt - this.#clock.now()) / 1000);
-      if (left <= 0) throw error;
-      options.onWarning?.(
-        `${error.message} The current token of "${name}" is still valid for ${left} s.`,
-      );
-      return held;
-    }
-    if (minTtl !== undefined && need(record, this.#clock.now())) {
-      throw new TokenTrayError(
-        'invalid_input',
-        `The provider issues tokens for "${name}" that live ${lifetimeSeconds(record)} s, less than the ${minTtl} s asked for.`,
-        { hint: `Ask for a --min-ttl below ${lifetimeSeconds(record)}, or leave it out.` },
-      );
-    }
-    return record;
+    return tokenForCaller(name, options, {
+      ensure: (need) => this.ensure(name, need),
+      held: () => this.#states.peek(name)?.record,
+      now: () => this.#clock.now(),
+    });
   }
 
   /** Refreshes now, unless another caller or process got a token after this call began. */
   async refresh(name: string): Promise<AccessTokenRecord> {
     const askedAt = this.#clock.now();
     // A forced refresh will need the client secret: read it beside the token set, not after it.
-    const { account, state } = this.requireUsable(name);
+    const usable = this.requireUsable(name);
+    const { account, state } = usable;
     if (account.clientAuth !== 'none') this.#sync.clientSecret(name, state).catch(() => undefined);
-    return this.ensure(name, (record) => record === undefined || record.issuedAt < askedAt);
+    return this.ensure(name, (record) => record === undefined || record.issuedAt < askedAt, usable);
   }
 
   /** For the scheduler: refresh if the stored token is due by `isDue`. */
@@ -134,21 +119,9 @@ export class TokenEngine {
     return this.ensure(name, isDue);
   }
 
-  /**
-   * Reads every account's token set into memory that is not there yet: one keychain read each,
-   * shared with any caller meanwhile. The app does this once at its start, so a keychain that is
-   * missing, locked or refused shows then, with the app up to explain it, not at the first copy.
-   */
+  /** Reads every account's token set not in memory yet; the app does so once at its start. */
   async load(): Promise<void> {
-    for (const account of this.#settings.accounts()) {
-      const state = this.#states.of(account);
-      // An account whose settings name other endpoints than its secrets were stored for is that
-      // account's problem, not the keychain's: it refuses when used, and the others load.
-      if (!state.loaded)
-        await this.#sync.load(account.name, state, true).catch((err: unknown) => {
-          if (!isTokenTrayError(err, 'secret_not_bound')) throw err;
-        });
-    }
+    await this.#sync.loadEvery(this.#settings.accounts(), (account) => this.#states.of(account));
   }
 
   /** An account's status, from memory and the token ledger: no secret is read. */
@@ -215,7 +188,9 @@ export class TokenEngine {
   /** Marks a new token set as stored by this process (after a sign-in), for other processes too. */
   tokensReplaced(account: Account, record: AccessTokenRecord): void {
     this.#states.forget(account.name);
-    this.#sync.settle(account, this.#sync.advance(account), record, 'signed-in');
+    // The keychain has the new set already: one write moves the generation and settles it.
+    const generation = this.#sync.reserve(account, this.#sync.entry(account));
+    this.#sync.settle(account, generation, record, 'signed-in');
   }
 
   /** Drops what is kept of a removed account, here and in the ledger. */
@@ -229,8 +204,12 @@ export class TokenEngine {
     return this.#health.describe(account, state, this.#sync.times(account, state));
   }
 
-  private async ensure(name: string, need: Need): Promise<AccessTokenRecord> {
-    const { account, state } = this.requireUsable(name);
+  private async ensure(
+    name: string,
+    need: Need,
+    usable = this.requireUsable(name),
+  ): Promise<AccessTokenRecord> {
+    const { account, state } = usable;
     const changed = this.#sync.changedElsewhere(account, state);
     if (!changed && !need(state.record, this.#clock.now()))
       return state.record as AccessTokenRecord;
@@ -243,113 +222,10 @@ export class TokenEngine {
       await this.#sync.load(name, state, false);
       if (!need(state.record, this.#clock.now())) return state.record as AccessTokenRecord;
     }
-    state.inflight ??= this.refreshLocked(name, state, need).finally(() => {
+    state.inflight ??= this.#locked.run(name, state, need).finally(() => {
       state.inflight = undefined;
     });
     return state.inflight;
-  }
-
-  /** Refresh under the account's cross-process lock, re-checking everything once it is held. */
-  private async refreshLocked(
-    name: string,
-    state: AccountState,
-    need: Need,
-  ): Promise<AccessTokenRecord> {
-    state.refreshing = true;
-    this.#health.emit(name, state);
-    try {
-      // The token is handed out as soon as it is known, but the lock is held until this
-      // process's keychain write of it has landed: released earlier, another process could
-      // refresh, save a rotated refresh token, and then see this late write put back the spent
-      // one (RFC 9700 §4.14.2).
-      let handOut: ((record: AccessTokenRecord) => void) | undefined;
-      const known = new Promise<AccessTokenRecord>((resolve) => (handOut = resolve));
-      const locked = withFileLock(
-        join(locksDir(this.#settings.dataDir), `account-${name}`),
-        async () => {
-          const got = await this.refreshHoldingLock(name, state, need);
-          handOut?.(got);
-          await state.saving;
-          return got;
-        },
-      );
-      locked.catch(() => undefined); // reported below, or (after the hand-out) by the next call
-      const record = await Promise.race([known, locked]);
-      state.refreshing = false;
-      this.#health.emit(name, state);
-      return record;
-    } catch (err) {
-      state.refreshing = false;
-      const error = asTokenTrayError(err);
-      await this.#health.recordFailure(name, state, error);
-      throw error;
-    }
-  }
-
-  private async refreshHoldingLock(
-    name: string,
-    state: AccountState,
-    need: Need,
-  ): Promise<AccessTokenRecord> {
-    const { account } = this.requireUsable(name);
-    // A rotated set the keychain refused earlier: save it before anything is presented again,
-    // and judge it, not the older set, by the need. Refreshing past it would only make one more
-    // token that lives in memory alone.
-    if (state.unsaved !== undefined) {
-      await this.#custody.retryUnsaved(name, state);
-      const held = state.unsaved?.record ?? state.record;
-      if (!need(held, this.#clock.now())) return held as AccessTokenRecord;
-    }
-    // Another process may have refreshed while we waited for the lock: its token is ours. The
-    // ledger says so without reading a secret; only then is the keychain read again.
-    if (state.unsaved === undefined && this.#sync.movedOn(account, state))
-      await this.#sync.load(name, state, false);
-    if (!need(state.record, this.#clock.now())) return state.record as AccessTokenRecord;
-    const secret =
-      account.clientAuth === 'none' ? undefined : await this.#sync.clientSecret(name, state);
-    const refreshToken = state.currentRefreshToken;
-    if (account.grant !== 'client_credentials' && refreshToken === undefined) {
-      throw await this.#health.markSignInRequired(
-        account,
-        state,
-        'No refresh token is stored for this account.',
-      );
-    }
-    // Before the token is presented: from here on, other processes know their memory may be old.
-    const generation = this.#sync.advance(account);
-    let outcome;
-    try {
-      outcome = await requestGrant(
-        this.#client,
-        account,
-        secret,
-        refreshToken,
-        this.#retry,
-        this.#clock,
-      );
-    } catch (err) {
-      const error = asTokenTrayError(err);
-      if (error.code === 'sign_in_required')
-        throw await this.#health.markSignInRequired(account, state, error.message, error);
-      throw error;
-    }
-    const rotated = outcome.rotatedRefreshToken;
-    const tokens = {
-      ...((rotated ?? refreshToken) === undefined ? {} : { refreshToken: rotated ?? refreshToken }),
-      record: outcome.record,
-    };
-    await this.#custody.keep(account, state, tokens, rotated !== undefined, generation, () =>
-      this.#sync.settle(
-        account,
-        generation,
-        outcome.record,
-        rotated === undefined ? 'kept' : 'rotated',
-      ),
-    );
-    // The rotated token is saved: what can wait, waited until now.
-    state.adopt(tokens, generation);
-    await this.#health.recovered(account);
-    return outcome.record;
   }
 
   private requireUsable(name: string): { account: Account; state: AccountState } {

@@ -1,7 +1,8 @@
 import type { AccessTokenRecord, Account } from '../../common/account.js';
+import { isTokenTrayError } from '../../common/errors.js';
 import { refreshKillsPreviousToken } from '../../common/provider-traits.js';
 import type { SecretVault } from '../keychain/secret-vault.js';
-import type { RefreshTokenOrigin, TokenLedger } from '../settings/token-ledger.js';
+import type { LedgerEntry, RefreshTokenOrigin, TokenLedger } from '../settings/token-ledger.js';
 import type { TokenTimes } from './account-health.js';
 import type { AccountState } from './account-state.js';
 
@@ -56,10 +57,31 @@ export class TokenSync {
     return state.reading;
   }
 
+  /** The account's ledger entry now: under the lock, read once for the checks and the move after. */
+  entry(account: Account): LedgerEntry | undefined {
+    return this.ledger.read(account.name, account.createdAt);
+  }
+
+  /**
+   * Reads every account's token set into memory that is not there yet: one keychain read each,
+   * shared with any caller meanwhile. The app does this once at its start, so a keychain that is
+   * missing, locked or refused shows then, with the app up to explain it, not at the first copy.
+   */
+  async loadEvery(accounts: Account[], stateOf: (account: Account) => AccountState): Promise<void> {
+    for (const account of accounts) {
+      const state = stateOf(account);
+      // An account whose settings name other endpoints than its secrets were stored for is that
+      // account's problem, not the keychain's: it refuses when used, and the others load.
+      if (!state.loaded)
+        await this.load(account.name, state, true).catch((err: unknown) => {
+          if (!isTokenTrayError(err, 'secret_not_bound')) throw err;
+        });
+    }
+  }
+
   /** Whether the keychain may hold other tokens than memory: unknown, or stored elsewhere since. */
-  movedOn(account: Account, state: AccountState): boolean {
+  movedOn(account: Account, state: AccountState, entry = this.entry(account)): boolean {
     if (!state.loaded || state.generation === undefined) return true;
-    const entry = this.ledger.read(account.name, account.createdAt);
     if (entry === undefined || entry.generation !== state.generation) return true;
     // Pending is someone's write under way: only ours (a cache write not yet landed) is known.
     return entry.pending === true && state.savingGeneration !== entry.generation;
@@ -77,9 +99,51 @@ export class TokenSync {
     return state.clientSecret;
   }
 
-  /** Moves the generation on, pending, before a refresh token is presented. */
-  advance(account: Account): number {
-    return this.ledger.advance(account.name, account.createdAt);
+  /**
+   * Whether the generation is marked pending before the refresh token is presented (RFC 9700
+   * §4.14.2): when the answer may rotate it, other processes must not trust the refresh token in
+   * their memory from the server's answer until the keychain has the new one, killed in between
+   * or not. It may, unless the last refresh kept the refresh token: then this one most likely
+   * keeps it too, and one ledger write once the keychain has the new access token says all. Should
+   * the server rotate after all, the mark is made before the keychain write ({@link advance} with
+   * the answer in hand), which is as safe: until that write the keychain and every process's
+   * memory hold the same refresh token, the one just spent, and that loss no mark could prevent.
+   * A machine account has no refresh token to spend; a provider whose refresh ends the previous
+   * access token is always marked, so other processes stop trusting theirs at once.
+   */
+  marksBeforePresenting(account: Account, entry: LedgerEntry | undefined): boolean {
+    if (account.grant === 'client_credentials') return false;
+    if (refreshKillsPreviousToken(account.provider)) return true;
+    // Pending: an earlier change never settled (killed, or a rotated token the keychain refused).
+    return entry?.kept !== true || entry.pending === true;
+  }
+
+  /** Moves the generation on, pending, before the keychain's refresh token may change. */
+  advance(account: Account, entry?: LedgerEntry): number {
+    return this.ledger.advance(account.name, account.createdAt, entry);
+  }
+
+  /**
+   * The pending mark for a rotation that was not expected, made with the answer in hand right
+   * before the keychain write. Nothing may stop that write, so a ledger that cannot be written is
+   * removed instead: other processes read a missing entry as unknown, as they read pending.
+   */
+  markRotated(account: Account, entry: LedgerEntry | undefined): number {
+    try {
+      return this.advance(account, entry);
+    } catch {
+      try {
+        this.ledger.remove(account.name);
+      } catch {
+        // Neither: the rotated token is still saved; only the other processes' hint is lost.
+      }
+      return this.reserve(account, entry);
+    }
+  }
+
+  /** The next generation, unwritten: {@link settle} records it once the keychain has the tokens. */
+  reserve(account: Account, entry: LedgerEntry | undefined): number {
+    return this.ledger.reserve(account.name, entry);
   }
 
   /** The answer of `generation` is in the keychain. */

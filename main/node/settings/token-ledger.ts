@@ -21,6 +21,11 @@ export interface LedgerEntry {
    * absent when it is the one from sign-in, or none was seen. A time, not a secret: `info` shows it.
    */
   rotatedAt?: number;
+  /**
+   * Set when the last refresh kept its refresh token (the server did not rotate it): the next one
+   * most likely keeps it too, and is presented without a pending mark first (../engine/token-sync.ts).
+   */
+  kept?: true;
 }
 
 /** Where the refresh token beside a settled access token came from. */
@@ -30,10 +35,13 @@ export type RefreshTokenOrigin = 'kept' | 'rotated' | 'signed-in';
  * A small file per account in the data folder, so a process re-reads the keychain only when
  * another process changed the tokens, and `list` or the tray need no secret for a status.
  *
- * The generation moves under the account's lock, before a refresh token is presented, and stays
- * marked pending until the answer is in the keychain. What a process reads meanwhile (or after a
- * process was killed in between) belongs to no generation, so it is read again before it is
- * trusted. A lost or unreadable file only costs keychain reads, never a wrong token.
+ * The generation moves under the account's lock. Whenever the keychain's refresh token may change,
+ * it is marked pending before it does, and stays pending until the new one is in the keychain. What
+ * a process reads meanwhile (or after a process was killed in between) belongs to no generation,
+ * so it is read again before it is trusted. A refresh that keeps its refresh token changes only
+ * the access token: it needs no mark, and moves the generation in one write once the keychain has
+ * the new set ({@link reserve}). A lost or unreadable file only costs keychain reads, never a wrong
+ * token.
  */
 export class TokenLedger {
   readonly #dir: string;
@@ -71,8 +79,18 @@ export class TokenLedger {
    * file starts again from the clock, 1024 numbers per millisecond (far above any rate of
    * refreshes) plus a random part, and this process never issues a number twice.
    */
-  advance(name: string, createdAt: string): number {
-    const before = this.read(name, createdAt);
+  advance(name: string, createdAt: string, before = this.read(name, createdAt)): number {
+    const generation = this.reserve(name, before);
+    this.write(name, { ...before, createdAt, generation, pending: true });
+    return generation;
+  }
+
+  /**
+   * The next generation, as {@link advance} gives it, without writing it: for a change that needs
+   * no pending mark, recorded by {@link settle} once the keychain has it. `before` is the entry as
+   * read under the account's lock (undefined when there is none).
+   */
+  reserve(name: string, before: LedgerEntry | undefined): number {
     const fresh = Date.now() * 1024 + Math.floor(Math.random() * 1024);
     const generation = Math.max(
       before === undefined ? fresh : before.generation + 1,
@@ -80,14 +98,14 @@ export class TokenLedger {
     );
     this.#issued.set(name, generation);
     this.#rotatedAt.set(name, before?.rotatedAt);
-    this.write(name, { ...before, createdAt, generation, pending: true });
     return generation;
   }
 
   /**
    * Records the current access token's times at the generation it was stored under, and when its
-   * refresh token last rotated: now for a rotation, carried over from {@link advance} (no second
-   * read of the file) when the refresh token was kept, none after a sign-in.
+   * refresh token last rotated: now for a rotation, carried over from {@link advance} or
+   * {@link reserve} (no second read of the file) when the refresh token was kept, none after a
+   * sign-in.
    */
   settle(
     name: string,
@@ -109,6 +127,7 @@ export class TokenLedger {
       expiresAt: record.expiresAt,
       ...(record.scope === undefined ? {} : { scope: record.scope }),
       ...(rotatedAt === undefined ? {} : { rotatedAt }),
+      ...(origin === 'kept' ? { kept: true as const } : {}),
     });
   }
 

@@ -8,6 +8,7 @@ import { isTokenTrayError } from '../../../main/common/errors.js';
 import { loadKeytar, type KeychainBackend } from '../../../main/node/keychain/keychain-backend.js';
 import { engineParts } from '../../../main/node/engine/token-engine.js';
 import { locksDir } from '../../../main/node/paths.js';
+import { TokenLedger } from '../../../main/node/settings/token-ledger.js';
 import { addAccount } from '../../../main/node/sign-in/add-pasted-account.js';
 import {
   addRotatingAccount,
@@ -28,12 +29,16 @@ const SERVICE = testService(import.meta.url);
 /** The real keychain, except that writes wait while `gate` is set: a slow keychain (a prompt). */
 class KeychainWithSlowWrites implements KeychainBackend {
   gate: Promise<void> | undefined;
+  /** Writes held at the gate now. */
+  held = 0;
   constructor(private readonly real: KeychainBackend) {}
   getPassword(service: string, account: string) {
     return this.real.getPassword(service, account);
   }
   async setPassword(service: string, account: string, password: string) {
+    this.held++;
     await this.gate;
+    this.held--;
     return this.real.setPassword(service, account, password);
   }
   deletePassword(service: string, account: string) {
@@ -77,6 +82,79 @@ describe('token custody under store faults', () => {
     await waitFor('the lock to be released once the write landed', () => !existsSync(lock));
     const stored = await engineParts(openEngine(dir, SERVICE)).vault.getAccessToken('slow');
     assert.equal(stored?.accessToken, record.accessToken, 'the write that landed is that token');
+  });
+
+  test('a refresh that keeps its refresh token, after one that did: no process is told to doubt its memory, and the ledger moves once the keychain has the new token', async () => {
+    const slow = new KeychainWithSlowWrites(await loadKeytar());
+    const dir = await freshDir();
+    const engine = openEngine(dir, SERVICE, { backend: async () => slow });
+    const { clientId, clientSecret } = provider.clients.googleLike;
+    await addAccount(engine, {
+      name: 'kept',
+      tokenEndpoint: provider.tokenEndpoint,
+      clientId,
+      clientSecret,
+      scopes: ['openid'],
+      refreshToken: await provider.mintRefreshToken(clientId),
+    });
+    await engine.refresh('kept');
+    const { createdAt } = engineParts(engine).settings.requireAccount('kept');
+    // The first refresh after the sign-in is marked (nothing was known); it leaves word that it kept.
+    await waitFor('the ledger to say the refresh kept its refresh token', () => {
+      const entry = new TokenLedger(dir).read('kept', createdAt);
+      return entry?.kept === true && entry.pending === undefined;
+    });
+    const before = new TokenLedger(dir).read('kept', createdAt);
+    let open: () => void = () => undefined;
+    slow.gate = new Promise((resolve) => (open = resolve));
+    const record = await engine.refresh('kept');
+    await waitFor('the cache write to reach the keychain', () => slow.held === 1);
+    const during = new TokenLedger(dir).read('kept', createdAt);
+    assert.equal(during?.pending, undefined, 'the refresh token never changed: nothing pending');
+    assert.equal(during?.generation, before?.generation, 'not moved before the keychain has it');
+    open();
+    await waitFor('the ledger to move on', () => {
+      const entry = new TokenLedger(dir).read('kept', createdAt);
+      return entry !== undefined && entry.generation !== before?.generation;
+    });
+    const after = new TokenLedger(dir).read('kept', createdAt);
+    assert.equal(after?.issuedAt, record.issuedAt, 'the ledger has the new token’s times');
+    // Another process sees the move and takes the stored token: the one handed out here.
+    const other = openEngine(dir, SERVICE);
+    assert.equal((await other.getToken('kept')).accessToken, record.accessToken);
+  });
+
+  test('a server that rotates where the last refresh kept the token: marked pending before the rotated token’s keychain write, and no process presents the spent one', async () => {
+    const slow = new KeychainWithSlowWrites(await loadKeytar());
+    const dir = await freshDir();
+    const engine = openEngine(dir, SERVICE, { backend: async () => slow });
+    await addRotatingAccount(engine, provider, 'turned');
+    // A process that already holds the account's tokens in memory.
+    const other = openEngine(dir, SERVICE);
+    await other.load();
+    // The ledger as a refresh that kept its refresh token leaves it (the server rotated none
+    // then): this engine expects the next refresh to keep it too, and marks nothing before it.
+    const { createdAt } = engineParts(engine).settings.requireAccount('turned');
+    const ledger = new TokenLedger(dir);
+    const entry = ledger.read('turned', createdAt);
+    const stored = await engineParts(engine).vault.getAccessToken('turned');
+    assert.ok(entry !== undefined && stored !== undefined);
+    ledger.settle('turned', createdAt, entry.generation, stored, 'kept');
+    let open: () => void = () => undefined;
+    slow.gate = new Promise((resolve) => (open = resolve));
+    const refreshing = engine.refresh('turned');
+    await waitFor('the rotated token’s keychain write to begin', () => slow.held === 1);
+    assert.equal(
+      new TokenLedger(dir).read('turned', createdAt)?.pending,
+      true,
+      'killed now, other processes would read the keychain, not trust their spent token',
+    );
+    open();
+    const record = await refreshing;
+    assert.ok(await isActive(provider, record.accessToken));
+    // The other process reads the rotated token before it presents one: the grant lives on.
+    const next = await other.refresh('turned');
+    assert.ok(await isActive(provider, next.accessToken), 'the grant was not revoked for reuse');
   });
 
   test('a rotated token the keychain refused is saved first and judged by the need, not rotated again', async () => {

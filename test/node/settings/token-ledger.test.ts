@@ -48,6 +48,25 @@ describe('token ledger', () => {
     assert.equal(seen.size, 4, 'every advance of this process gave a new generation');
   });
 
+  test('a reserved generation is written only when settled, and comes after every one before', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tokentray-ledger-'));
+    const ledger = new TokenLedger(dir);
+    const first = ledger.advance('acct', 'c');
+    ledger.settle('acct', 'c', first, record, 'kept');
+    const before = ledger.read('acct', 'c');
+    assert.equal(before?.kept, true, 'a refresh that kept its refresh token says so');
+    const reserved = ledger.reserve('acct', before);
+    assert.ok(reserved > first);
+    assert.deepEqual(ledger.read('acct', 'c'), before, 'nothing written until it is settled');
+    ledger.settle('acct', 'c', reserved, record, 'kept');
+    assert.equal(ledger.settled('acct', 'c'), reserved);
+    // Another process, from the same entry: never the number this one reserved.
+    assert.ok(new TokenLedger(dir).reserve('acct', ledger.read('acct', 'c')) > reserved);
+    ledger.settle('acct', 'c', ledger.advance('acct', 'c'), record, 'rotated');
+    assert.equal(ledger.read('acct', 'c')?.kept, undefined, 'a rotation is no keep');
+    await rm(dir, { recursive: true, force: true });
+  });
+
   test('when the refresh token last rotated: kept across refreshes and processes, gone after a sign-in', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tokentray-ledger-'));
     const one = new TokenLedger(dir);
