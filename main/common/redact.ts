@@ -10,8 +10,21 @@ const knownSecrets = new Set<string>();
 /** Secrets shorter than this are not worth scrubbing and would mangle ordinary words. */
 const MIN_SECRET_LENGTH = 6;
 
+/**
+ * The most recently handled secrets kept for scrubbing. The app runs for months and handles a new
+ * access token at every refresh: an unbounded set grew without end, and every redaction walked
+ * all of it. A token this far back has long expired, and the patterns below still catch any
+ * token by its label or its JWT shape.
+ */
+export const MAX_KNOWN_SECRETS = 512;
+
 export function registerSecret(secret: string | undefined): void {
-  if (secret !== undefined && secret.length >= MIN_SECRET_LENGTH) knownSecrets.add(secret);
+  if (secret === undefined || secret.length < MIN_SECRET_LENGTH) return;
+  knownSecrets.delete(secret); // seen again: the most recent now
+  knownSecrets.add(secret);
+  if (knownSecrets.size > MAX_KNOWN_SECRETS) {
+    knownSecrets.delete(knownSecrets.values().next().value as string);
+  }
 }
 
 const patterns: RegExp[] = [

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TokenTrayError } from '../../main/common/errors.js';
-import { formatError, redact, registerSecret, serverText } from '../../main/common/redact.js';
+import {
+  MAX_KNOWN_SECRETS,
+  formatError,
+  redact,
+  registerSecret,
+  serverText,
+} from '../../main/common/redact.js';
 
 // A JWT as servers return them: header.payload.signature, base64url.
 const JWT =
@@ -120,5 +126,26 @@ describe('serverText', () => {
       new TokenTrayError('bad_response', 'said \u001b[2Jhi', { hint: 'next\u0007 step' }),
     );
     assert.equal(text, 'said  [2Jhi\nnext  step');
+  });
+});
+
+describe('registerSecret over a long run', () => {
+  it('scrubs the most recent secrets, and no longer walks every one it ever saw', () => {
+    const early = 'an-early-token-seen-once-long-ago';
+    const renewed = 'a-client-secret-used-at-every-refresh';
+    registerSecret(early);
+    registerSecret(renewed);
+    // A year of refreshes later: far more access tokens than are kept.
+    for (let i = 0; i < 2 * MAX_KNOWN_SECRETS; i++) {
+      registerSecret(`access-token-number-${i}`);
+      if (i % 100 === 0) registerSecret(renewed); // handled again, so kept
+    }
+    const last = `access-token-number-${2 * MAX_KNOWN_SECRETS - 1}`;
+    assert.equal(redact(`a ${last} b`), 'a [redacted] b');
+    assert.equal(redact(`a ${renewed} b`), 'a [redacted] b');
+    // Evicted: only the set's bound makes this one come back; a JWT or labelled token still
+    // goes by the patterns.
+    assert.equal(redact(`a ${early} b`), `a ${early} b`);
+    assert.equal(redact(`access_token=${early}`), 'access_token=[redacted]');
   });
 });

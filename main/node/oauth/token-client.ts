@@ -77,6 +77,8 @@ export class TokenClient {
     const client: oauth.Client = { client_id: account.clientId };
     const sentAt = this.now();
     let response: oauth.TokenEndpointResponse;
+    // Presented now: kept among the secrets redaction knows best, however long ago it was read.
+    registerSecret(refreshToken);
     try {
       // No `scope` parameter: per §6 the refresh then covers the scope originally granted.
       const request = await oauth.refreshTokenGrantRequest(

@@ -60,6 +60,8 @@ export function clientAuth(method: ClientAuthMethod, secret: string | undefined)
       },
     );
   }
+  // Sent now: kept among the secrets redaction knows best, however long ago it was read.
+  registerSecret(secret);
   return method === 'client_secret_post'
     ? oauth.ClientSecretPost(secret)
     : clientSecretBasic(secret);
