@@ -19,10 +19,6 @@ file_timeout_ms="${TOKENTRAY_FILE_TIMEOUT_MS:-300000}"
 # searches for leaked secrets and which is removed afterwards.
 tmp_root="${TMPDIR:-/tmp}"
 run_tmp="$(mktemp -d "$tmp_root/tokentray-run.XXXXXXXX")"
-# tsx keeps its compile cache in the temporary folder: point this run's at the lasting one, or
-# every test process would compile the sources afresh.
-mkdir -p "$tmp_root/tsx-$(id -u)"
-ln -s "$tmp_root/tsx-$(id -u)" "$run_tmp/tsx-$(id -u)"
 logs="$run_tmp/checks"
 mkdir -p "$logs"
 pids=()
@@ -34,6 +30,10 @@ trap cleanup EXIT
 
 echo "== build"
 node esbuild.config.mjs
+# The tests and the sources they import, compiled once to plain JavaScript (see build-tests.mjs):
+# no test process loads tsx, so none compiles TypeScript or routes its imports through tsx's hooks.
+node test/support/build-tests.mjs
+build=node_modules/.cache/tokentray-test-build
 
 # The static checks depend on nothing but the sources: they run in the background, beside the tests.
 check() {
@@ -49,25 +49,29 @@ check format npx prettier --check .
 
 # The longest files first (Chromium, sign-in flows, spawned CLIs), so the short ones fill the gaps
 # instead of four long ones making the tail of the run.
-mapfile -t all < <(find test -name '*.test.ts' | sort)
+mapfile -t all < <(find test -name '*.test.ts' | sort | sed "s|^|$build/|; s|\\.ts\$|.js|")
 long=() short=()
 for f in "${all[@]}"; do
   case "$f" in
-  test/renderer/* | test/cli/* | test/node/oauth/bad-responses.test.ts | test/node/broker/*) long+=("$f") ;;
+  "$build"/test/renderer/* | "$build"/test/cli/* | "$build"/test/node/oauth/bad-responses.test.js | "$build"/test/node/broker/*) long+=("$f") ;;
   *) short+=("$f") ;;
   esac
 done
 files=("${long[@]}" "${short[@]}")
 echo "== ${#files[@]} test files, ${concurrency} at a time"
 export TMPDIR="$run_tmp"
+# Every test talks to servers on loopback and trusts only what it was given; an extra CA bundle
+# from the shell (some CI images set one) would only be parsed again at each of the several
+# hundred Node starts a run makes (~30 ms each).
+unset NODE_EXTRA_CA_CERTS
 # Inside the private keyring: the tests, then the scan of the whole keyring they leave behind.
 inner='status=0
-node --import tsx --import ./test/support/test-deadline.ts --test --test-concurrency="$1" \
-  --test-timeout="$2" --test-reporter=spec "${@:3}" || status=$?
+node --enable-source-maps --import "./$1/test/support/test-deadline.js" --test --test-concurrency="$2" \
+  --test-timeout="$3" --test-reporter=spec "${@:4}" || status=$?
 echo "== keyring scan"
-node --import tsx test/support/scan-whole-keyring.ts "$TMPDIR" || status=1
+node --enable-source-maps "./$1/test/support/scan-whole-keyring.js" "$TMPDIR" || status=1
 exit "$status"'
-run=(bash test/support/with-private-keyring.sh bash -c "$inner" tests "$concurrency" "$file_timeout_ms" "${files[@]}")
+run=(bash test/support/with-private-keyring.sh bash -c "$inner" tests "$build" "$concurrency" "$file_timeout_ms" "${files[@]}")
 # The Electron e2e suite needs a display where Electron is installed; give it a virtual one.
 if [[ -z "${DISPLAY:-}" ]] && command -v xvfb-run >/dev/null; then run=(xvfb-run -a "${run[@]}"); fi
 status=0
