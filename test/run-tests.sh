@@ -58,6 +58,10 @@ for f in "${all[@]}"; do
   esac
 done
 files=("${long[@]}" "${short[@]}")
+# One signing key for every test process's oidc-provider (see local-provider.ts).
+export TOKENTRAY_TEST_SIGNING_KEY_FILE="$run_tmp/signing-key.json"
+(umask 077 && node --input-type=module -e "import { newSigningKey } from './$build/test/support/local-provider.js';
+process.stdout.write(JSON.stringify(await newSigningKey()));" >"$TOKENTRAY_TEST_SIGNING_KEY_FILE")
 echo "== ${#files[@]} test files, ${concurrency} at a time"
 export TMPDIR="$run_tmp"
 # Every test talks to servers on loopback and trusts only what it was given; an extra CA bundle
