@@ -70,8 +70,16 @@ export TMPDIR="$run_tmp"
 unset NODE_EXTRA_CA_CERTS
 # Inside the private keyring: the tests, then the scan of the whole keyring they leave behind.
 inner='status=0
+# One Chromium for every test file (test/support/chromium-server.ts), ended when the tests are.
+exec 3< <(exec node "./$1/test/support/chromium-server.js")
+chromium=$!
+if ! read -r TOKENTRAY_TEST_CHROMIUM_WS <&3; then echo "== Chromium did not start"; exit 1; fi
+exec 3<&-
+export TOKENTRAY_TEST_CHROMIUM_WS
 node --enable-source-maps --import "./$1/test/support/test-deadline.js" --test --test-concurrency="$2" \
   --test-timeout="$3" --test-reporter=spec "${@:4}" || status=$?
+kill "$chromium"
+wait "$chromium" || true
 echo "== keyring scan"
 node --enable-source-maps "./$1/test/support/scan-whole-keyring.js" "$TMPDIR" || status=1
 exit "$status"'
