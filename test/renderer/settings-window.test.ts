@@ -1,6 +1,6 @@
 import { engineParts } from '../../main/node/engine/token-engine.js';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { isActive } from '../support/introspect.js';
 import { DesktopFixture } from './desktop-fixture.js';
@@ -17,6 +17,7 @@ describe('settings window: accounts and options', () => {
     await desktop.addPasted('work', { label: 'Work', viaIssuer: true });
     await desktop.addPasted('staging', { label: 'Staging', viaIssuer: true });
   });
+  afterEach(() => desktop.closeWindows());
   after(() => desktop.close());
 
   const accountsList = (page: Page) => page.getByRole('list', { name: 'Accounts' });
