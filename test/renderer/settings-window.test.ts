@@ -24,7 +24,7 @@ describe('settings window: accounts and options', () => {
   const stored = () => engineParts(desktop.engine).settings.read();
 
   test('options show what is stored, and each change is saved at once', async () => {
-    const { page } = await desktop.open('settings');
+    const { page, sent } = await desktop.open('settings');
     const clear = page.getByLabel('Clear a copied token from the clipboard after');
     const refreshAt = page.getByLabel('Refresh a token once this share of its life has passed');
     const launch = page.getByRole('checkbox', { name: 'Start TokenTray when you log in' });
@@ -58,6 +58,11 @@ describe('settings window: accounts and options', () => {
     await waitUntil('the app to be told', () => desktop.applied.at(-1)?.launchAtLogin === false);
     await updates.uncheck();
     await waitUntil('autoUpdate off to be stored', () => stored().options.autoUpdate === false);
+    // The page shows the saved options once their answer reaches it, which resets the field and
+    // the notices: the value typed next must come after that.
+    await waitUntil('the saved options to be sent to the page', () =>
+      sent.some((answer) => answer.includes('"autoUpdate":false')),
+    );
 
     await clear.fill('5000');
     await clear.press('Tab');
