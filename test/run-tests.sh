@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 
 # Test files run side by side: each has its own keychain service (test/support/keychain-inspect.ts)
 # and its own temporary folders. Most of a test's time is spent waiting on a browser, a server or
-# the keychain, so 2 cores carry more files than they have cores.
-concurrency="${TOKENTRAY_TEST_CONCURRENCY:-4}"
+# the keychain, so 2 cores carry more files than they have cores: on 2 cores, 4 at a time left
+# half the CPU idle; 8 keeps it busy.
+concurrency="${TOKENTRAY_TEST_CONCURRENCY:-8}"
 # Deadlines: a test still running after TOKENTRAY_TEST_TIMEOUT_MS fails, naming itself
 # (test/support/test-deadline.ts); a file still running after file_timeout_ms fails, naming the
 # file (Node 20's --test-timeout bounds whole files only).
