@@ -44,9 +44,10 @@ check() {
   pids+=("$!")
 }
 echo "== typecheck, lint, format (in the background)"
-check typecheck npx tsc -p .
-check lint npx eslint --max-warnings 0 .
-check format npx prettier --check .
+# Straight from node_modules/.bin: through npx each would first load npm (a quarter second of CPU).
+check typecheck node_modules/.bin/tsc -p .
+check lint node_modules/.bin/eslint --max-warnings 0 .
+check format node_modules/.bin/prettier --check .
 
 # The longest files first (Chromium, sign-in flows, spawned CLIs), so the short ones fill the gaps
 # instead of four long ones making the tail of the run.
