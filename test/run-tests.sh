@@ -49,17 +49,20 @@ check typecheck node_modules/.bin/tsc -p .
 check lint node_modules/.bin/eslint --max-warnings 0 .
 check format node_modules/.bin/prettier --check .
 
-# The longest files first (Chromium, sign-in flows, spawned CLIs), so the short ones fill the gaps
-# instead of four long ones making the tail of the run.
+# The longest files first (Chromium, sign-in flows, spawned CLIs, the SEA build), then the
+# middling ones, so the short ones fill the gaps instead of a long one making the tail of the run.
 mapfile -t all < <(find test -name '*.test.ts' | sort | sed "s|^|$build/|; s|\\.ts\$|.js|")
-long=() short=()
+long=() middling=() short=()
 for f in "${all[@]}"; do
-  case "$f" in
-  "$build"/test/renderer/* | "$build"/test/cli/* | "$build"/test/node/oauth/bad-responses.test.js | "$build"/test/node/broker/*) long+=("$f") ;;
+  case "${f#"$build"/}" in
+  test/renderer/* | test/cli/* | test/packaging/sea-cli.test.js) long+=("$f") ;;
+  test/handoff/* | test/node/broker/* | test/node/file-lock.test.js | test/node/oauth/bad-responses.test.js)
+    middling+=("$f")
+    ;;
   *) short+=("$f") ;;
   esac
 done
-files=("${long[@]}" "${short[@]}")
+files=("${long[@]}" "${middling[@]}" "${short[@]}")
 # One signing key for every test process's oidc-provider (see local-provider.ts).
 export TOKENTRAY_TEST_SIGNING_KEY_FILE="$run_tmp/signing-key.json"
 (umask 077 && node --input-type=module -e "import { newSigningKey } from './$build/test/support/local-provider.js';
