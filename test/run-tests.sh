@@ -62,7 +62,16 @@ for f in "${all[@]}"; do
   *) short+=("$f") ;;
   esac
 done
-files=("${long[@]}" "${middling[@]}" "${short[@]}")
+# Node's runner sorts the files it is given by path; each file goes in as a one-line module whose
+# name is its place in this order (the test file itself is what runs, from where it is).
+files=()
+mkdir -p "$build/run-order"
+for f in "${long[@]}" "${middling[@]}" "${short[@]}"; do
+  rel="${f#"$build"/}"
+  entry="$build/run-order/$(printf %03d "${#files[@]}")-$(echo "${rel%.test.js}" | tr / -).test.js"
+  echo "import '../$rel';" >"$entry"
+  files+=("$entry")
+done
 # One signing key for every test process's oidc-provider (see local-provider.ts).
 export TOKENTRAY_TEST_SIGNING_KEY_FILE="$run_tmp/signing-key.json"
 (umask 077 && node --input-type=module -e "import { newSigningKey } from './$build/test/support/local-provider.js';
