@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 
 # Test files run side by side: each has its own keychain service (test/support/keychain-inspect.ts)
 # and its own temporary folders. Most of a test's time is spent waiting on a browser, a server or
-# the keychain, so 2 cores carry more files than they have cores.
-concurrency="${TOKENTRAY_TEST_CONCURRENCY:-4}"
+# the keychain, so 2 cores carry more files than they have cores: on 2 cores, 4 at a time left
+# half the CPU idle; 8 keeps it busy.
+concurrency="${TOKENTRAY_TEST_CONCURRENCY:-8}"
 # Deadlines: a test still running after TOKENTRAY_TEST_TIMEOUT_MS fails, naming itself
 # (test/support/test-deadline.ts); a file still running after file_timeout_ms fails, naming the
 # file (Node 20's --test-timeout bounds whole files only).
@@ -19,10 +20,6 @@ file_timeout_ms="${TOKENTRAY_FILE_TIMEOUT_MS:-300000}"
 # searches for leaked secrets and which is removed afterwards.
 tmp_root="${TMPDIR:-/tmp}"
 run_tmp="$(mktemp -d "$tmp_root/tokentray-run.XXXXXXXX")"
-# tsx keeps its compile cache in the temporary folder: point this run's at the lasting one, or
-# every test process would compile the sources afresh.
-mkdir -p "$tmp_root/tsx-$(id -u)"
-ln -s "$tmp_root/tsx-$(id -u)" "$run_tmp/tsx-$(id -u)"
 logs="$run_tmp/checks"
 mkdir -p "$logs"
 pids=()
@@ -34,6 +31,10 @@ trap cleanup EXIT
 
 echo "== build"
 node esbuild.config.mjs
+# The tests and the sources they import, compiled once to plain JavaScript (see build-tests.mjs):
+# no test process loads tsx, so none compiles TypeScript or routes its imports through tsx's hooks.
+node test/support/build-tests.mjs
+build=node_modules/.cache/tokentray-test-build
 
 # The static checks depend on nothing but the sources: they run in the background, beside the tests.
 check() {
@@ -43,31 +44,60 @@ check() {
   pids+=("$!")
 }
 echo "== typecheck, lint, format (in the background)"
-check typecheck npx tsc -p .
-check lint npx eslint --max-warnings 0 .
-check format npx prettier --check .
+# Straight from node_modules/.bin: through npx each would first load npm (a quarter second of CPU).
+check typecheck node_modules/.bin/tsc -p .
+check lint node_modules/.bin/eslint --max-warnings 0 .
+check format node_modules/.bin/prettier --check .
 
-# The longest files first (Chromium, sign-in flows, spawned CLIs), so the short ones fill the gaps
-# instead of four long ones making the tail of the run.
-mapfile -t all < <(find test -name '*.test.ts' | sort)
-long=() short=()
+# The longest files first (Chromium, sign-in flows, spawned CLIs, the SEA build), then the
+# middling ones, so the short ones fill the gaps instead of a long one making the tail of the run.
+mapfile -t all < <(find test -name '*.test.ts' | sort | sed "s|^|$build/|; s|\\.ts\$|.js|")
+long=() middling=() short=()
 for f in "${all[@]}"; do
-  case "$f" in
-  test/renderer/* | test/cli/* | test/node/oauth/bad-responses.test.ts | test/node/broker/*) long+=("$f") ;;
+  case "${f#"$build"/}" in
+  test/renderer/* | test/cli/* | test/packaging/sea-cli.test.js) long+=("$f") ;;
+  test/handoff/* | test/node/broker/* | test/node/file-lock.test.js | test/node/oauth/bad-responses.test.js)
+    middling+=("$f")
+    ;;
   *) short+=("$f") ;;
   esac
 done
-files=("${long[@]}" "${short[@]}")
+# Node's runner sorts the files it is given by path; each file goes in as a one-line module whose
+# name is its place in this order (the test file itself is what runs, from where it is).
+files=()
+mkdir -p "$build/run-order"
+for f in "${long[@]}" "${middling[@]}" "${short[@]}"; do
+  rel="${f#"$build"/}"
+  entry="$build/run-order/$(printf %03d "${#files[@]}")-$(echo "${rel%.test.js}" | tr / -).test.js"
+  echo "import '../$rel';" >"$entry"
+  files+=("$entry")
+done
+# One signing key for every test process's oidc-provider (see local-provider.ts).
+export TOKENTRAY_TEST_SIGNING_KEY_FILE="$run_tmp/signing-key.json"
+(umask 077 && node --input-type=module -e "import { newSigningKey } from './$build/test/support/local-provider.js';
+process.stdout.write(JSON.stringify(await newSigningKey()));" >"$TOKENTRAY_TEST_SIGNING_KEY_FILE")
 echo "== ${#files[@]} test files, ${concurrency} at a time"
 export TMPDIR="$run_tmp"
+# Every test talks to servers on loopback and trusts only what it was given; an extra CA bundle
+# from the shell (some CI images set one) would only be parsed again at each of the several
+# hundred Node starts a run makes (~30 ms each).
+unset NODE_EXTRA_CA_CERTS
 # Inside the private keyring: the tests, then the scan of the whole keyring they leave behind.
 inner='status=0
-node --import tsx --import ./test/support/test-deadline.ts --test --test-concurrency="$1" \
-  --test-timeout="$2" --test-reporter=spec "${@:3}" || status=$?
+# One Chromium for every test file (test/support/chromium-server.ts), ended when the tests are.
+exec 3< <(exec node "./$1/test/support/chromium-server.js")
+chromium=$!
+if ! read -r TOKENTRAY_TEST_CHROMIUM_WS <&3; then echo "== Chromium did not start"; exit 1; fi
+exec 3<&-
+export TOKENTRAY_TEST_CHROMIUM_WS
+node --enable-source-maps --import "./$1/test/support/test-deadline.js" --test --test-concurrency="$2" \
+  --test-timeout="$3" --test-reporter=spec "${@:4}" || status=$?
+kill "$chromium"
+wait "$chromium" || true
 echo "== keyring scan"
-node --import tsx test/support/scan-whole-keyring.ts "$TMPDIR" || status=1
+node --enable-source-maps "./$1/test/support/scan-whole-keyring.js" "$TMPDIR" || status=1
 exit "$status"'
-run=(bash test/support/with-private-keyring.sh bash -c "$inner" tests "$concurrency" "$file_timeout_ms" "${files[@]}")
+run=(bash test/support/with-private-keyring.sh bash -c "$inner" tests "$build" "$concurrency" "$file_timeout_ms" "${files[@]}")
 # The Electron e2e suite needs a display where Electron is installed; give it a virtual one.
 if [[ -z "${DISPLAY:-}" ]] && command -v xvfb-run >/dev/null; then run=(xvfb-run -a "${run[@]}"); fi
 status=0

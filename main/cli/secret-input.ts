@@ -53,8 +53,9 @@ export async function readSecret(
 
 function hiddenPrompt(context: CliContext, prompt: string): Promise<string> {
   const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
-  context.stderr.write(prompt);
+  // The terminal stops echoing (readline's raw mode) before the prompt invites typing.
   const rl = createInterface({ input: context.stdin, output: muted, terminal: true });
+  context.stderr.write(prompt);
   return new Promise((resolve, reject) => {
     rl.on('SIGINT', () => {
       rl.close();

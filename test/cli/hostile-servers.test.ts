@@ -5,17 +5,23 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startBrowserHandoff, type BrowserHandoff } from '../support/browser-handoff.js';
-import { freshHome, tokentray as spawnedTokentray } from '../support/cli-runner.js';
+import {
+  freshHome,
+  inProcessTokentray,
+  tokentray as spawnedTokentray,
+} from '../support/cli-runner.js';
 import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 import { signInAtProvider } from '../support/provider-pages.js';
 
-// Spawned, not in-process: what is checked here (the proxy variables, what the browser inherits)
-// is the environment of a real process. The keychain service is this file's own.
+// Spawned where what is checked is a real process's own: the proxy variables (undici reads the
+// process environment), and the redaction of secrets it read (this test process has read them
+// too). The rest run in-process. The keychain service is this file's own.
 const SERVICE = testService(import.meta.url);
 const { vault } = keychainOf(SERVICE);
 const tokentray = (args: string[], home: string, env: NodeJS.ProcessEnv = {}) =>
   spawnedTokentray(args, home, { TOKENTRAY_KEYCHAIN_SERVICE: SERVICE, ...env });
+const inProcess = inProcessTokentray(SERVICE);
 
 // A malicious or broken authorization server, and the network between: the real oidc-provider
 // wrapped to misbehave (test/support/interop-middleware.ts), a listener standing in for whoever
@@ -131,7 +137,7 @@ describe('hostile servers', () => {
     });
     providers.push(provider);
     const home = await freshHome();
-    const running = tokentray(
+    const running = inProcess(
       [
         'add',
         'who',
@@ -150,7 +156,7 @@ describe('hostile servers', () => {
     await signInAtProvider(page, await browser.nextUrl(), { allow: true });
     const added = await running;
     assert.equal(added.code, 0, added.stderr);
-    const listed = await tokentray(['list', '--json'], home);
+    const listed = await inProcess(['list', '--json'], home);
     const config = await readFile(join(home, 'config.json'), 'utf8');
     for (const text of [added.stderr, listed.stdout, config]) {
       assert.ok(!CONTROL.test(text) && !text.includes('\u202e'), JSON.stringify(text));
@@ -175,7 +181,7 @@ describe('hostile servers', () => {
     };
     const home = await freshHome();
     try {
-      const result = await tokentray(
+      const result = await inProcess(
         ['add', 'mixup', '--issuer', provider.issuer, '--client-id', clientId],
         home,
         secrets,
@@ -194,7 +200,7 @@ describe('hostile servers', () => {
     providers.push(provider);
     const home = await freshHome();
     try {
-      const result = await tokentray(
+      const result = await inProcess(
         [
           'add',
           'override',

@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { startBrowserHandoff, type BrowserHandoff } from '../support/browser-handoff.js';
-import { freshHome, tokentray as spawnedTokentray, type CliResult } from '../support/cli-runner.js';
+import {
+  freshHome,
+  inProcessTokentray,
+  tokentray as spawnedTokentray,
+  type CliResult,
+} from '../support/cli-runner.js';
 import { isActive } from '../support/introspect.js';
 import { keychainOf, testService } from '../support/keychain-inspect.js';
 import {
@@ -14,11 +19,12 @@ import {
 } from '../support/local-provider.js';
 import { approveDevice, logInAndConsent, signInAtProvider } from '../support/provider-pages.js';
 
-// Spawned, not in-process: what is checked here (the proxy variables, what the browser inherits)
-// is the environment of a real process. The keychain service is this file's own.
+// In-process (runCli with its own streams and environment), on this file's keychain service. One
+// test spawns the built CLI: what the browser inherits is the environment of a real process.
 const SERVICE = testService(import.meta.url);
 const { vault, entries: keychainEntries } = keychainOf(SERVICE);
-const tokentray = (args: string[], home: string, env: NodeJS.ProcessEnv = {}) =>
+const tokentray = inProcessTokentray(SERVICE);
+const spawned = (args: string[], home: string, env: NodeJS.ProcessEnv = {}) =>
   spawnedTokentray(args, home, { TOKENTRAY_KEYCHAIN_SERVICE: SERVICE, ...env });
 
 // What other real authorization servers do, mounted on the real oidc-provider (configured, or
@@ -98,7 +104,7 @@ describe('interoperability with servers that are not oidc-provider', () => {
   test('a provider that requires a nonce gets one, and the browser starts from a private page, not argv', async () => {
     const provider = await serverThat({ requireNonce: true });
     const home = await freshHome();
-    const running = tokentray(signIn(provider, 'nonce', '--login', '--auth-method', 'none'), home, {
+    const running = spawned(signIn(provider, 'nonce', '--login', '--auth-method', 'none'), home, {
       ...browser.env,
       // A public client: the secret is never read, so it must not be inherited either.
       TOKENTRAY_CLIENT_SECRET: 'inherited-client-secret-must-not-reach-browser',

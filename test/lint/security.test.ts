@@ -43,12 +43,24 @@ interface Source {
   text: string;
 }
 
+// Each check runs on the whole app with one file changed: the others are parsed once, not per check.
+const parsed = new Map<string, ts.SourceFile>();
+function parse(path: string, text: string): ts.SourceFile {
+  const key = `${path}\0${text}`;
+  let file = parsed.get(key);
+  if (file === undefined) {
+    file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    parsed.set(key, file);
+  }
+  return file;
+}
+
 /** Every violation in `sources`, as "path: what is wrong". Empty when all is well. */
 function checkSecurity(sources: Source[]): string[] {
   const problems: string[] = [];
   let windowsCreated = 0;
   for (const { path, text } of sources) {
-    const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    const file = parse(path, text);
     const report = (node: ts.Node, what: string) =>
       problems.push(
         `${path}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${what}`,

@@ -1,6 +1,6 @@
 import { engineParts } from '../../main/node/engine/token-engine.js';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { storeAccessTokenElsewhere } from '../support/engine-fixture.js';
 import { DesktopFixture } from './desktop-fixture.js';
@@ -22,6 +22,7 @@ describe('accounts window', () => {
   before(async () => {
     desktop = await DesktopFixture.start({ accessTokenTtlSeconds: 120 });
   });
+  afterEach(() => desktop.closeWindows());
   after(() => desktop.close());
 
   const row = (page: Page, label: string): Locator =>

@@ -2,7 +2,7 @@ import { engineParts } from '../../main/node/engine/token-engine.js';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { DesktopFixture } from './desktop-fixture.js';
 import { assertNoSecretReached, pressTabUntil } from './page-checks.js';
@@ -18,6 +18,7 @@ describe('settings window: adding accounts', () => {
     // A 1 s device polling interval (oidc-provider's default is 5 s), so device sign-in doesn't idle.
     desktop = await DesktopFixture.start({ deviceIntervalSeconds: 1 });
   });
+  afterEach(() => desktop.closeWindows());
   after(() => desktop.close());
 
   const stored = (name: string) => engineParts(desktop.engine).settings.account(name);

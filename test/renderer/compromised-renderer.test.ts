@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { IpcResult, SignInProgress } from '../../main/common/ipc-contract.js';
 import { MAX_CONCURRENT_FLOWS } from '../../main/node/desktop/sign-in-flow-service.js';
 import { engineParts } from '../../main/node/engine/token-engine.js';
@@ -41,13 +42,17 @@ describe('what a compromised renderer cannot do quietly', () => {
     await desktop.addPasted('work', { label: 'Work' });
     evil = await attacker();
   });
+  afterEach(() => desktop.closeWindows());
   after(async () => {
     evil.close();
     await desktop.close();
   });
 
+  // The compromised page: one settings window per test, making every call of that test.
+  let page: Page | undefined;
+  afterEach(() => (page = undefined));
   const call = async (method: string, ...args: unknown[]): Promise<IpcResult<unknown>> => {
-    const { page } = await desktop.open('settings');
+    page ??= (await desktop.open('settings')).page;
     return page.evaluate(
       ([m, a]) => (window.tokentray as unknown as Api)[m as string]?.(...(a as unknown[])),
       [method, args] as const,

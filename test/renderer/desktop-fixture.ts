@@ -123,8 +123,16 @@ export class DesktopFixture {
     return values.filter((v) => v.length >= 8);
   }
 
+  /**
+   * Closes every window opened so far (a test's, from its file's afterEach). A window left open
+   * keeps rendering (its countdowns tick) in the run's shared Chromium for the rest of the file.
+   */
+  async closeWindows(): Promise<void> {
+    for (const window of this.windows.splice(0)) await window.close().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
-    for (const window of this.windows) await window.close().catch(() => undefined);
+    await this.closeWindows();
     this.service.dispose();
     await this.transport.close();
     await this.provider.close();

@@ -1,6 +1,6 @@
 import { engineParts } from '../../main/node/engine/token-engine.js';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import type { IpcResult } from '../../main/common/ipc-contract.js';
 import { DesktopFixture } from './desktop-fixture.js';
 
@@ -15,6 +15,7 @@ describe('the desktop service as a page reaches it', () => {
     desktop = await DesktopFixture.start();
     await desktop.addPasted('work', { label: 'Work' });
   });
+  afterEach(() => desktop.closeWindows());
   after(() => desktop.close());
 
   test('arguments the contract does not allow are refused before any handler runs', async () => {

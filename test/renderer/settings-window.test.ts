@@ -1,6 +1,6 @@
 import { engineParts } from '../../main/node/engine/token-engine.js';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { isActive } from '../support/introspect.js';
 import { DesktopFixture } from './desktop-fixture.js';
@@ -17,13 +17,14 @@ describe('settings window: accounts and options', () => {
     await desktop.addPasted('work', { label: 'Work', viaIssuer: true });
     await desktop.addPasted('staging', { label: 'Staging', viaIssuer: true });
   });
+  afterEach(() => desktop.closeWindows());
   after(() => desktop.close());
 
   const accountsList = (page: Page) => page.getByRole('list', { name: 'Accounts' });
   const stored = () => engineParts(desktop.engine).settings.read();
 
   test('options show what is stored, and each change is saved at once', async () => {
-    const { page } = await desktop.open('settings');
+    const { page, sent } = await desktop.open('settings');
     const clear = page.getByLabel('Clear a copied token from the clipboard after');
     const refreshAt = page.getByLabel('Refresh a token once this share of its life has passed');
     const launch = page.getByRole('checkbox', { name: 'Start TokenTray when you log in' });
@@ -57,6 +58,11 @@ describe('settings window: accounts and options', () => {
     await waitUntil('the app to be told', () => desktop.applied.at(-1)?.launchAtLogin === false);
     await updates.uncheck();
     await waitUntil('autoUpdate off to be stored', () => stored().options.autoUpdate === false);
+    // The page shows the saved options once their answer reaches it, which resets the field and
+    // the notices: the value typed next must come after that.
+    await waitUntil('the saved options to be sent to the page', () =>
+      sent.some((answer) => answer.includes('"autoUpdate":false')),
+    );
 
     await clear.fill('5000');
     await clear.press('Tab');

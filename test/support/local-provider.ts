@@ -13,6 +13,7 @@
 
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { stripVTControlCharacters } from 'node:util';
@@ -255,12 +256,25 @@ function releaseNoticeFilter(): void {
 }
 
 // ---- Signing key ---------------------------------------------------------------------------
-// A fresh RSA key per process (ID tokens default to RS256) instead of oidc-provider's published
-// development keys. Generating it once keeps each provider start fast.
+// A fresh RSA key (ID tokens default to RS256) instead of oidc-provider's published development
+// keys. A 2048-bit RSA key costs 50-300 ms of CPU to make, and some 35 test processes start a
+// provider: `npm test` makes one for the run (run-tests.sh, with newSigningKey) and names its file
+// in SIGNING_KEY_FILE; a test file run on its own makes its own, once.
+export const SIGNING_KEY_FILE = 'TOKENTRAY_TEST_SIGNING_KEY_FILE';
 let signingKey: Promise<JsonWebKey> | undefined;
 
 function processSigningKey(): Promise<JsonWebKey> {
-  signingKey ??= new Promise<JsonWebKey>((resolve, reject) => {
+  const file = process.env[SIGNING_KEY_FILE];
+  signingKey ??=
+    file === undefined || file === ''
+      ? newSigningKey()
+      : readFile(file, 'utf8').then((text) => JSON.parse(text) as JsonWebKey);
+  return signingKey;
+}
+
+/** A new RS256 signing key, as a private JWK. */
+export function newSigningKey(): Promise<JsonWebKey> {
+  return new Promise<JsonWebKey>((resolve, reject) => {
     generateKeyPair('rsa', { modulusLength: 2048 }, (err, _publicKey, privateKey) => {
       if (err) reject(err);
       else
@@ -272,7 +286,6 @@ function processSigningKey(): Promise<JsonWebKey> {
         });
     });
   });
-  return signingKey;
 }
 
 /** A key of the kind an interop provider signs ID tokens with, when it is not RS256. */
