@@ -15,6 +15,7 @@ import { build, transform } from 'esbuild';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { VALIDATOR_FILE } from '../../build/settings-validator.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Where the compiled tree goes: run-tests.sh reads the same path. */
@@ -111,4 +112,11 @@ for (const dir of sourceDirs) {
     );
   }
 }
+// Generated JavaScript among the sources (the settings validator, written by the build): as it is.
+await mkdir(dirname(join(outDir, VALIDATOR_FILE)), { recursive: true });
+jobs.push(
+  readFile(join(root, VALIDATOR_FILE)).then((code) =>
+    writeFile(join(outDir, VALIDATOR_FILE), code),
+  ),
+);
 await Promise.all(jobs);
