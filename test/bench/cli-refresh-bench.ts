@@ -8,6 +8,7 @@ import { CLI_PATH, runNode, tokentray } from '../support/cli-runner.js';
 import type { LocalProvider } from '../support/local-provider.js';
 import type { BenchResult } from './bench-result.js';
 import { median, round } from './stats.js';
+import { refreshGrantBody } from './bare-refresh.js';
 
 const WARMUPS = 3;
 const RUNS = 20;
@@ -44,12 +45,7 @@ export async function benchCliRefreshVsNodeFetch(
       ...cliEnv,
       TOKENTRAY_HOME: home,
     };
-    const body = new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      client_id: clientId,
-      client_secret: clientSecret,
-    }).toString();
+    const body = refreshGrantBody(refreshToken, clientId, clientSecret);
     // The secret goes through the environment, not argv, as everywhere else.
     const bareEnv = { ...env, BENCH_URL: provider.tokenEndpoint, BENCH_BODY: body };
     const bareScript =

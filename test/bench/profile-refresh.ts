@@ -5,15 +5,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { engineParts } from '../../main/node/engine/token-engine.js';
 import { withFileLock } from '../../main/node/file-lock.js';
-import { DEFAULT_LIMITS } from '../../main/node/oauth/http-client.js';
 import { locksDir } from '../../main/node/paths.js';
 import { TokenLedger } from '../../main/node/settings/token-ledger.js';
-import { addAccount } from '../../main/node/sign-in/add-pasted-account.js';
 import { openEngine } from '../support/engine-fixture.js';
 import { startLocalProvider } from '../support/local-provider.js';
+import { engineAndBareRefresh } from './bare-refresh.js';
 import { median, quantile, round } from './stats.js';
 
 const SERVICE = 'TokenTray-profile';
@@ -25,32 +23,14 @@ const dir = await mkdtemp(join(tmpdir(), 'tokentray-profile-'));
 try {
   const engine = openEngine(dir, SERVICE);
   const { settings, vault, client } = engineParts(engine);
-  const { clientId, clientSecret } = provider.clients.googleLike;
-  const refreshToken = await provider.mintRefreshToken(clientId);
   const name = 'profile';
-  await addAccount(engine, {
-    name,
-    tokenEndpoint: provider.tokenEndpoint,
-    clientId,
-    clientAuth: 'client_secret_post',
-    scopes: [],
+  const {
     clientSecret,
     refreshToken,
-  });
+    refresh: bare,
+    close: closeBare,
+  } = await engineAndBareRefresh(engine, provider, name);
   const account = settings.requireAccount(name);
-  const agent = new Agent({
-    connectTimeout: DEFAULT_LIMITS.connectTimeoutMs,
-    headersTimeout: DEFAULT_LIMITS.headersTimeoutMs,
-    bodyTimeout: DEFAULT_LIMITS.bodyTimeoutMs,
-    maxResponseSize: DEFAULT_LIMITS.maxResponseBytes,
-    keepAliveTimeout: 1_000,
-  });
-  const body = new URLSearchParams({
-    grant_type: 'refresh_token',
-    refresh_token: refreshToken,
-    client_id: clientId,
-    client_secret: clientSecret,
-  }).toString();
   const ledger = new TokenLedger(join(dir, 'ledger-only'));
   const record = (await engine.refresh(name)).accessToken;
   void record;
@@ -62,18 +42,7 @@ try {
   };
 
   const pieces: Record<string, () => Promise<unknown>> = {
-    bare: async () => {
-      const response = await undiciFetch(provider.tokenEndpoint, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
-          accept: 'application/json',
-        },
-        body,
-        dispatcher: agent,
-      });
-      await response.json();
-    },
+    bare,
     engine: () => engine.refresh(name),
     tokenClient: () => client.refresh(account, clientSecret, refreshToken),
     lockEmpty: () =>
@@ -103,7 +72,7 @@ try {
       await new Promise((r) => setTimeout(r, 3));
     }
   }
-  await agent.close();
+  await closeBare();
   const base = median(times.bare as number[]);
   for (const [key, values] of Object.entries(times)) {
     console.log(

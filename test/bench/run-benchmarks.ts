@@ -10,15 +10,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, fetch as undiciFetch } from 'undici';
 import type { AccessTokenRecord } from '../../main/common/account.js';
 import { startBroker, type Broker } from '../../main/node/broker/broker-server.js';
-import { addAccount } from '../../main/node/sign-in/add-pasted-account.js';
 import { loadKeytar, type KeychainBackend } from '../../main/node/keychain/keychain-backend.js';
+import { addGoogleLikeAccount, engineAndBareRefresh } from './bare-refresh.js';
 import { benchCliRefreshVsNodeFetch } from './cli-refresh-bench.js';
 import { countingKeytar } from './counting-keytar.js';
 import { runEngineCountBenches } from './engine-counts.js';
-import { DEFAULT_LIMITS } from '../../main/node/oauth/http-client.js';
 import { CLI_PATH, runNode, tokentray } from '../support/cli-runner.js';
 import { openEngine } from '../support/engine-fixture.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
@@ -195,48 +193,7 @@ async function benchRefreshVsBareUndici(
   const name = 'refresh';
   const counting = countingKeytar();
   const engine = openEngine(dir, KEYCHAIN_SERVICE, { backend: counting.backend });
-  const { clientId, clientSecret } = provider.clients.googleLike;
-  // googleLike: client_secret_post and no rotation, so every refresh (ours or the bare one) is
-  // independent and may present the same refresh token.
-  const refreshToken = await provider.mintRefreshToken(clientId);
-  await addAccount(engine, {
-    name,
-    tokenEndpoint: provider.tokenEndpoint,
-    clientId,
-    clientAuth: 'client_secret_post',
-    scopes: [],
-    clientSecret,
-    refreshToken,
-  });
-
-  // What the engine's http-client sets up, minus the proxy lookup: one kept-alive Agent.
-  const agent = new Agent({
-    connectTimeout: DEFAULT_LIMITS.connectTimeoutMs,
-    headersTimeout: DEFAULT_LIMITS.headersTimeoutMs,
-    bodyTimeout: DEFAULT_LIMITS.bodyTimeoutMs,
-    maxResponseSize: DEFAULT_LIMITS.maxResponseBytes,
-    keepAliveTimeout: 1_000,
-  });
-  const body = new URLSearchParams({
-    grant_type: 'refresh_token',
-    refresh_token: refreshToken,
-    client_id: clientId,
-    client_secret: clientSecret,
-  }).toString();
-  const bare = async (): Promise<void> => {
-    const response = await undiciFetch(provider.tokenEndpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
-        accept: 'application/json',
-      },
-      body,
-      dispatcher: agent,
-    });
-    const json = (await response.json()) as { access_token?: unknown };
-    if (response.status !== 200 || typeof json.access_token !== 'string')
-      throw new Error(`bare refresh failed with HTTP ${response.status}`);
-  };
+  const { refresh: bare, close: closeBare } = await engineAndBareRefresh(engine, provider, name);
   // Context for the gap, not part of the ratio: one keychain read (keytar -> libsecret -> D-Bus).
   const keytar = await loadKeytar();
   const keychainRead = async (): Promise<void> => {
@@ -266,7 +223,7 @@ async function benchRefreshVsBareUndici(
       }
     }
   } finally {
-    await agent.close();
+    await closeBare();
   }
   const refreshes = REFRESH_WARMUPS + REFRESH_RUNS;
   const perRefresh = (k: keyof KeychainBackend) =>
@@ -314,16 +271,7 @@ async function benchRefreshVsBareUndici(
 async function benchSingleFlight(provider: LocalProvider, dir: string): Promise<BenchResult> {
   const name = 'single';
   const setup = openEngine(dir, KEYCHAIN_SERVICE);
-  const { clientId, clientSecret } = provider.clients.googleLike;
-  await addAccount(setup, {
-    name,
-    tokenEndpoint: provider.tokenEndpoint,
-    clientId,
-    clientAuth: 'client_secret_post',
-    scopes: [],
-    clientSecret,
-    refreshToken: await provider.mintRefreshToken(clientId),
-  });
+  await addGoogleLikeAccount(setup, provider, name);
   const record = await engineParts(setup).vault.getAccessToken(name);
   if (record === undefined) throw new Error('addAccount cached no access token');
   await engineParts(setup).vault.setAccessToken(name, { ...record, expiresAt: Date.now() - 1 });
