@@ -24,6 +24,7 @@ import type { BenchResult } from './bench-result.js';
 import { benchCliExecCredential } from './exec-credential-bench.js';
 import { runSchedulerBenches } from './scheduler-bench.js';
 import { median, quantile, round } from './stats.js';
+import { pastedAdd } from '../support/pasted-add.js';
 
 const KEYCHAIN_SERVICE = 'TokenTray-bench';
 const CLI_KEYCHAIN_SERVICE = 'TokenTray-bench-cli';
@@ -84,16 +85,8 @@ async function benchCliCachedToken(
   let broker: Broker | undefined;
   try {
     const cliEnv = { TOKENTRAY_KEYCHAIN_SERVICE: CLI_KEYCHAIN_SERVICE };
-    const { clientId, clientSecret } = provider.clients.rotating;
-    const added = await tokentray(
-      ['add', 'bench', '--token-endpoint', provider.tokenEndpoint, '--client-id', clientId],
-      home,
-      {
-        ...cliEnv,
-        TOKENTRAY_CLIENT_SECRET: clientSecret,
-        TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(clientId),
-      },
-    );
+    const pasted = await pastedAdd(provider, 'bench');
+    const added = await tokentray(pasted.args, home, { ...cliEnv, ...pasted.env });
     if (added.code !== 0) throw new Error(`tokentray add failed: ${added.stderr}`);
     // The app's side, in this process: the CLI then asks it instead of the keychain.
     if (viaBroker) broker = await startBroker(openEngine(home, CLI_KEYCHAIN_SERVICE), home);

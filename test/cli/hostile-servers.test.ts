@@ -13,6 +13,7 @@ import {
 import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 import { signInAtProvider } from '../support/provider-pages.js';
+import { pastedAdd } from '../support/pasted-add.js';
 
 // Spawned where what is checked is a real process's own: the proxy variables (undici reads the
 // process environment), and the redaction of secrets it read (this test process has read them
@@ -78,16 +79,9 @@ describe('hostile servers', () => {
       },
     });
     providers.push(provider);
-    const { clientId, clientSecret } = provider.clients.rotating;
     const home = await freshHome();
-    const added = await tokentray(
-      ['add', 'echo', '--issuer', provider.issuer, '--client-id', clientId],
-      home,
-      {
-        TOKENTRAY_CLIENT_SECRET: clientSecret,
-        TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(clientId),
-      },
-    );
+    const { args, env } = await pastedAdd(provider, 'echo', { discovery: true });
+    const added = await tokentray(args, home, env);
     assert.equal(added.code, 0, added.stderr);
     const refreshToken = (await vault.get('echo', 'refresh_token')) ?? '';
     assert.ok(refreshToken.length > 10);
@@ -174,18 +168,10 @@ describe('hostile servers', () => {
       interop: { rewriteDiscovery: (doc) => (doc.token_endpoint = `${attacker.url}/token`) },
     });
     providers.push(provider);
-    const { clientId, clientSecret } = provider.clients.rotating;
-    const secrets = {
-      TOKENTRAY_CLIENT_SECRET: clientSecret,
-      TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(clientId),
-    };
+    const { args, env } = await pastedAdd(provider, 'mixup', { discovery: true });
     const home = await freshHome();
     try {
-      const result = await inProcess(
-        ['add', 'mixup', '--issuer', provider.issuer, '--client-id', clientId],
-        home,
-        secrets,
-      );
+      const result = await inProcess(args, home, env);
       assert.equal(result.code, 1, result.stderr);
       assert.match(result.stderr, /puts its token endpoint on another host, 127\.0\.0\.2:/);
       assert.equal(attacker.seen.length, 0, 'nothing reached the other host');
@@ -200,23 +186,12 @@ describe('hostile servers', () => {
     providers.push(provider);
     const home = await freshHome();
     try {
-      const result = await inProcess(
-        [
-          'add',
-          'override',
-          '--issuer',
-          provider.issuer,
-          '--token-endpoint',
-          `${attacker.url}/token`,
-          '--client-id',
-          provider.clients.rotating.clientId,
-        ],
-        home,
-        {
-          TOKENTRAY_CLIENT_SECRET: provider.clients.rotating.clientSecret,
-          TOKENTRAY_REFRESH_TOKEN: 'some-pasted-refresh-token',
-        },
-      );
+      const { args, env } = await pastedAdd(provider, 'override', {
+        discovery: true,
+        extra: ['--token-endpoint', `${attacker.url}/token`],
+        refreshToken: 'some-pasted-refresh-token',
+      });
+      const result = await inProcess(args, home, env);
       assert.equal(result.code, 2, result.stderr);
       assert.match(result.stderr, /--token-endpoint cannot be combined with --issuer/);
       assert.equal(attacker.seen.length, 0);
@@ -229,11 +204,10 @@ describe('hostile servers', () => {
     const proxy = await recorder();
     const provider = await startLocalProvider();
     providers.push(provider);
-    const { clientId, clientSecret } = provider.clients.rotating;
     const home = await freshHome();
+    const direct = await pastedAdd(provider, 'direct', { discovery: true });
     const env = {
-      TOKENTRAY_CLIENT_SECRET: clientSecret,
-      TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(clientId),
+      ...direct.env,
       HTTP_PROXY: proxy.url,
       http_proxy: proxy.url,
       HTTPS_PROXY: proxy.url,
@@ -241,11 +215,7 @@ describe('hostile servers', () => {
       no_proxy: '',
     };
     try {
-      const added = await tokentray(
-        ['add', 'direct', '--issuer', provider.issuer, '--client-id', clientId],
-        home,
-        env,
-      );
+      const added = await tokentray(direct.args, home, env);
       assert.equal(added.code, 0, added.stderr);
       assert.equal((await tokentray(['refresh', 'direct'], home, env)).code, 0);
       assert.equal(proxy.seen.length, 0, 'the proxy saw no loopback exchange');
@@ -258,10 +228,15 @@ describe('hostile servers', () => {
           '--token-endpoint',
           `http://localhost:${port}/token`,
           '--client-id',
-          clientId,
+          provider.clients.rotating.clientId,
         ],
         home,
-        { ...env, TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(clientId) },
+        {
+          ...env,
+          TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(
+            provider.clients.rotating.clientId,
+          ),
+        },
       );
       assert.equal(named.code, 2, named.stderr);
       assert.match(named.stderr, /is not https/);

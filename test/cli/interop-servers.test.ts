@@ -18,6 +18,7 @@ import {
   type LocalProvider,
 } from '../support/local-provider.js';
 import { approveDevice, logInAndConsent, signInAtProvider } from '../support/provider-pages.js';
+import { pastedAdd } from '../support/pasted-add.js';
 
 // In-process (runCli with its own streams and environment), on this file's keychain service. One
 // test spawns the built CLI: what the browser inherits is the environment of a real process.
@@ -215,17 +216,11 @@ describe('interoperability with servers that are not oidc-provider', () => {
       literalBasicCredentials: true,
       refusalRevokesRefreshToken: true,
     });
-    const { clientId, clientSecret } = provider.clients.rotating;
+    const { clientId } = provider.clients.rotating;
     assert.match(clientId, /-/, 'the client id has a hyphen, like UUIDs and Google ids');
     const home = await freshHome();
-    const added = await tokentray(
-      ['add', 'basic', '--issuer', provider.issuer, '--client-id', clientId],
-      home,
-      {
-        TOKENTRAY_CLIENT_SECRET: clientSecret,
-        TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(clientId),
-      },
-    );
+    const { args, env } = await pastedAdd(provider, 'basic', { discovery: true });
+    const added = await tokentray(args, home, env);
     assert.equal(added.code, 0, added.stderr);
     const config = JSON.parse(
       await import('node:fs/promises').then((fs) => fs.readFile(`${home}/config.json`, 'utf8')),
@@ -235,14 +230,13 @@ describe('interoperability with servers that are not oidc-provider', () => {
 
   test('a refused request that cost the pasted token says so, not just "Nothing was stored"', async () => {
     const provider = await serverThat({ refusalRevokesRefreshToken: true });
-    const { clientId } = provider.clients.rotating;
-    const pasted = await provider.mintRefreshToken(clientId);
+    const { args, env } = await pastedAdd(provider, 'refused', { discovery: true });
+    const pasted = env.TOKENTRAY_REFRESH_TOKEN;
     const home = await freshHome();
-    const result = await tokentray(
-      ['add', 'refused', '--issuer', provider.issuer, '--client-id', clientId],
-      home,
-      { TOKENTRAY_CLIENT_SECRET: 'a-wrong-client-secret', TOKENTRAY_REFRESH_TOKEN: pasted },
-    );
+    const result = await tokentray(args, home, {
+      ...env,
+      TOKENTRAY_CLIENT_SECRET: 'a-wrong-client-secret',
+    });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /refused/);
     assert.match(result.stderr, /may have disabled the pasted refresh token/);
@@ -252,15 +246,9 @@ describe('interoperability with servers that are not oidc-provider', () => {
 
   test('a dead refresh token answered with 400 and an empty body means sign-in required', async () => {
     const provider = await serverThat({ emptyRefreshErrorBodies: true });
-    const { clientId, clientSecret } = provider.clients.rotating;
-    const pasted = await provider.mintRefreshToken(clientId);
+    const { args, env } = await pastedAdd(provider, 'empty', { discovery: true });
     const home = await freshHome();
-    const env = { TOKENTRAY_CLIENT_SECRET: clientSecret, TOKENTRAY_REFRESH_TOKEN: pasted };
-    const added = await tokentray(
-      ['add', 'empty', '--issuer', provider.issuer, '--client-id', clientId],
-      home,
-      env,
-    );
+    const added = await tokentray(args, home, env);
     assert.equal(added.code, 0, added.stderr);
     const stored = await vault.get('empty', 'refresh_token');
     assert.ok(stored !== undefined);
@@ -288,21 +276,14 @@ describe('interoperability with servers that are not oidc-provider', () => {
       },
     });
     const home = await freshHome();
-    const result = await tokentray(
-      [
-        'add',
-        'as200',
-        '--issuer',
-        provider.issuer,
-        '--client-id',
-        provider.clients.rotating.clientId,
-      ],
-      home,
-      {
-        TOKENTRAY_CLIENT_SECRET: 'wrong-secret-so-the-server-errs',
-        TOKENTRAY_REFRESH_TOKEN: 'any-refresh-token-value',
-      },
-    );
+    const { args, env } = await pastedAdd(provider, 'as200', {
+      discovery: true,
+      refreshToken: 'any-refresh-token-value',
+    });
+    const result = await tokentray(args, home, {
+      ...env,
+      TOKENTRAY_CLIENT_SECRET: 'wrong-secret-so-the-server-errs',
+    });
     assert.equal(result.code, 5, result.stderr);
     assert.match(result.stderr, /HTTP 200, temporarily_unavailable: maintenance/);
     assert.doesNotMatch(result.stderr, /HTTP 400/);

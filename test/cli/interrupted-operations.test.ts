@@ -11,6 +11,7 @@ import {
 import { isActive } from '../support/introspect.js';
 import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
+import { pastedAdd } from '../support/pasted-add.js';
 
 // Real processes (kill -9, another user), on this file's own keychain service.
 const SERVICE = testService(import.meta.url);
@@ -47,19 +48,6 @@ describe('kill -9 in the middle of add and remove', () => {
   });
   after(() => provider.close());
 
-  const addArgs = (name: string, extra: string[] = []) => [
-    'add',
-    name,
-    '--token-endpoint',
-    provider.tokenEndpoint,
-    '--client-id',
-    provider.clients.rotating.clientId,
-    ...extra,
-  ];
-  const addEnv = async () => ({
-    TOKENTRAY_CLIENT_SECRET: provider.clients.rotating.clientSecret,
-    TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(provider.clients.rotating.clientId),
-  });
   const accountsInSettings = async () =>
     Object.keys(
       (JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { accounts: object })
@@ -74,7 +62,8 @@ describe('kill -9 in the middle of add and remove', () => {
     await holder.exited;
     provider.resetCounts();
     const started = Date.now();
-    const result = await tokentray(addArgs('first'), home, await addEnv());
+    const first = await pastedAdd(provider, 'first');
+    const result = await tokentray(first.args, home, first.env);
     const waited = Date.now() - started;
     assert.equal(result.code, 0, result.stderr);
     assert.ok(waited < 5_000, `add took ${waited} ms behind a dead holder's lock`);
@@ -86,7 +75,8 @@ describe('kill -9 in the middle of add and remove', () => {
     // refresh token in the keychain, and is killed there.
     const holder = await holdLock(home, 'settings');
     provider.resetCounts();
-    const add = startTokentray(addArgs('late'), home, await addEnv());
+    const late = await pastedAdd(provider, 'late');
+    const add = startTokentray(late.args, home, late.env);
     await until(async () => (await vault.get('late', 'refresh_token')) !== undefined);
     add.child.kill('SIGKILL');
     assert.equal((await add.exited).signal, 'SIGKILL');
@@ -107,11 +97,10 @@ describe('kill -9 in the middle of add and remove', () => {
   test('a remove killed after the provider revoked never hands out the revoked token', async () => {
     const stalling = await startStallingRevocation(provider.revocationEndpoint);
     try {
-      const added = await tokentray(
-        addArgs('gone', ['--revocation-endpoint', stalling.url]),
-        home,
-        await addEnv(),
-      );
+      const gone = await pastedAdd(provider, 'gone', {
+        extra: ['--revocation-endpoint', stalling.url],
+      });
+      const added = await tokentray(gone.args, home, gone.env);
       assert.equal(added.code, 0, added.stderr);
       const token = (await tokentray(['token', 'gone'], home)).stdout.trim();
       assert.ok(await isActive(provider, token));

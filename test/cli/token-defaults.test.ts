@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { freshHome, tokentray } from '../support/cli-runner.js';
 import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
+import { pastedAdd } from '../support/pasted-add.js';
 
 const SERVICE = testService(import.meta.url);
 const { vault } = keychainOf(SERVICE);
@@ -15,22 +16,10 @@ const run = (args: string[], home: string, env: NodeJS.ProcessEnv = {}) =>
 // What `tokentray token` does without --min-ttl, against the real oidc-provider, each command in
 // a new process: a default never makes it fail, and a still-valid token beats an error.
 describe('tokentray token without --min-ttl', () => {
-  const add = (provider: LocalProvider, home: string, name: string, refreshToken: string) =>
-    run(
-      [
-        'add',
-        name,
-        '--token-endpoint',
-        provider.tokenEndpoint,
-        '--client-id',
-        provider.clients.rotating.clientId,
-      ],
-      home,
-      {
-        TOKENTRAY_CLIENT_SECRET: provider.clients.rotating.clientSecret,
-        TOKENTRAY_REFRESH_TOKEN: refreshToken,
-      },
-    );
+  const add = async (provider: LocalProvider, home: string, name: string) => {
+    const { args, env } = await pastedAdd(provider, name);
+    return run(args, home, env);
+  };
 
   describe('a provider of 40-second tokens', () => {
     let provider: LocalProvider;
@@ -38,8 +27,7 @@ describe('tokentray token without --min-ttl', () => {
     before(async () => {
       provider = await startLocalProvider({ accessTokenTtlSeconds: 40 });
       home = await freshHome();
-      const rt = await provider.mintRefreshToken(provider.clients.rotating.clientId);
-      assert.equal((await add(provider, home, 'short', rt)).code, 0);
+      assert.equal((await add(provider, home, 'short')).code, 0);
     });
     after(() => provider.close());
 
@@ -68,8 +56,7 @@ describe('tokentray token without --min-ttl', () => {
     before(async () => {
       provider = await startLocalProvider();
       home = await freshHome();
-      const rt = await provider.mintRefreshToken(provider.clients.rotating.clientId);
-      assert.equal((await add(provider, home, 'down', rt)).code, 0);
+      assert.equal((await add(provider, home, 'down')).code, 0);
       const record = await vault.getAccessToken('down');
       assert.ok(record);
       token = record.accessToken;
@@ -107,8 +94,7 @@ describe('tokentray token without --min-ttl', () => {
     before(async () => {
       provider = await startLocalProvider();
       home = await freshHome();
-      const rt = await provider.mintRefreshToken(provider.clients.rotating.clientId);
-      assert.equal((await add(provider, home, 'gh', rt)).code, 0);
+      assert.equal((await add(provider, home, 'gh')).code, 0);
       // The local provider stands in for GitHub: what differs is what the preset says of it.
       const file = join(home, 'config.json');
       const data = JSON.parse(await readFile(file, 'utf8')) as {

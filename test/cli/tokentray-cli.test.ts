@@ -14,6 +14,7 @@ import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { waitFor } from '../support/wait-for.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 import { filesContaining } from '../support/secret-scan.js';
+import { pastedAdd } from '../support/pasted-add.js';
 
 const SERVICE = testService(import.meta.url);
 const { vault, entries: keychainEntries, expireCachedToken } = keychainOf(SERVICE);
@@ -38,30 +39,13 @@ describe('tokentray CLI with a rotating authorization server', () => {
   after(() => provider.close());
 
   const add = async (name: string, extra: string[] = [], refreshToken?: string) => {
-    const rt =
-      refreshToken ??
-      (await provider.mintRefreshToken(provider.clients.rotating.clientId, {
-        scope: 'openid offline_access profile',
-      }));
-    spentAndSecret.push(rt);
-    return tokentray(
-      [
-        'add',
-        name,
-        '--token-endpoint',
-        provider.tokenEndpoint,
-        '--client-id',
-        provider.clients.rotating.clientId,
-        '--scope',
-        'openid offline_access profile',
-        ...extra,
-      ],
-      home,
-      {
-        TOKENTRAY_CLIENT_SECRET: provider.clients.rotating.clientSecret,
-        TOKENTRAY_REFRESH_TOKEN: rt,
-      },
-    );
+    const { args, env } = await pastedAdd(provider, name, {
+      scope: 'openid offline_access profile',
+      extra,
+      ...(refreshToken === undefined ? {} : { refreshToken }),
+    });
+    spentAndSecret.push(env.TOKENTRAY_REFRESH_TOKEN);
+    return tokentray(args, home, env);
   };
 
   test('add proves the account with one refresh and keeps the rotated refresh token', async () => {
@@ -175,23 +159,11 @@ describe('tokentray CLI with a rotating authorization server', () => {
 
   test('a failed add keeps nothing: wrong client secret, and a refresh token the server never issued', async () => {
     const before = await keychainEntries();
-    const wrongSecret = await tokentray(
-      [
-        'add',
-        'bad1',
-        '--token-endpoint',
-        provider.tokenEndpoint,
-        '--client-id',
-        provider.clients.rotating.clientId,
-      ],
-      home,
-      {
-        TOKENTRAY_CLIENT_SECRET: 'not-the-secret',
-        TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(
-          provider.clients.rotating.clientId,
-        ),
-      },
-    );
+    const bad1 = await pastedAdd(provider, 'bad1');
+    const wrongSecret = await tokentray(bad1.args, home, {
+      ...bad1.env,
+      TOKENTRAY_CLIENT_SECRET: 'not-the-secret',
+    });
     assert.equal(wrongSecret.code, 1, wrongSecret.stderr);
     assert.match(wrongSecret.stderr, /client/i);
     const bogus = await add('bad2', [], 'no-such-refresh-token-1234567890');

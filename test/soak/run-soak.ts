@@ -17,6 +17,7 @@ import { SecretVault } from '../../main/node/keychain/secret-vault.js';
 import { freshHome, tokentray } from '../support/cli-runner.js';
 import { startTokentray } from '../support/crash-helpers.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
+import { pastedAdd } from '../support/pasted-add.js';
 
 const SERVICE = 'TokenTray-soak';
 const KILLS = Number(process.env.SOAK_KILLS ?? 30);
@@ -38,15 +39,8 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length
 const timeLeft = () => Date.now() < DEADLINE;
 
 async function addArgs(provider: LocalProvider, name: string) {
-  const { clientId, clientSecret } = provider.clients.rotating;
-  return {
-    args: ['add', name, '--token-endpoint', provider.tokenEndpoint, '--client-id', clientId],
-    env: {
-      ...env,
-      TOKENTRAY_CLIENT_SECRET: clientSecret,
-      TOKENTRAY_REFRESH_TOKEN: await provider.mintRefreshToken(clientId),
-    },
-  };
+  const pasted = await pastedAdd(provider, name);
+  return { args: pasted.args, env: { ...env, ...pasted.env } };
 }
 
 async function add(provider: LocalProvider, home: string, name: string): Promise<void> {
