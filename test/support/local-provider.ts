@@ -277,13 +277,7 @@ export function newSigningKey(): Promise<JsonWebKey> {
   return new Promise<JsonWebKey>((resolve, reject) => {
     generateKeyPair('rsa', { modulusLength: 2048 }, (err, _publicKey, privateKey) => {
       if (err) reject(err);
-      else
-        resolve({
-          ...privateKey.export({ format: 'jwk' }),
-          kid: randomBytes(8).toString('hex'),
-          use: 'sig',
-          alg: 'RS256',
-        });
+      else resolve(signingJwk(privateKey, 'RS256'));
     });
   });
 }
@@ -293,18 +287,22 @@ function idTokenKey(alg: 'ES256' | 'EdDSA'): Promise<JsonWebKey> {
   return new Promise((resolve, reject) => {
     const done = (err: Error | null, privateKey: KeyObject) => {
       if (err) reject(err);
-      else
-        resolve({
-          ...privateKey.export({ format: 'jwk' }),
-          kid: randomBytes(8).toString('hex'),
-          use: 'sig',
-          alg,
-        });
+      else resolve(signingJwk(privateKey, alg));
     };
     if (alg === 'ES256')
       generateKeyPair('ec', { namedCurve: 'P-256' }, (err, _pub, key) => done(err, key));
     else generateKeyPair('ed25519', undefined, (err, _pub, key) => done(err, key));
   });
+}
+
+/** A private key as the JWK a provider signs with: a fresh key id, for signing, with `alg`. */
+function signingJwk(privateKey: KeyObject, alg: string): JsonWebKey {
+  return {
+    ...privateKey.export({ format: 'jwk' }),
+    kid: randomBytes(8).toString('hex'),
+    use: 'sig',
+    alg,
+  };
 }
 
 function secret(): string {
