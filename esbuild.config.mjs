@@ -8,7 +8,7 @@ import { resolve as resolvePath } from 'node:path';
 import { writeSettingsValidator } from './build/settings-validator.mjs';
 
 const pkg = JSON.parse(await readFile('package.json', 'utf8'));
-// Bundled CommonJS dependencies (ajv) call require(); give ESM output one. It
+// Bundled CommonJS dependencies (undici) call require(); give ESM output one. It
 // is made on first use: every chunk carries it, and the CLI's fast path never calls it.
 const requireShim =
   "import { createRequire as __tokentrayCreateRequire } from 'node:module'; let __tokentrayRequire; const require = (id) => (__tokentrayRequire ??= __tokentrayCreateRequire(import.meta.url))(id);";

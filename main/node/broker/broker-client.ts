@@ -71,8 +71,8 @@ export async function askBroker(
   try {
     const address = await brokerAddress(dataDir);
     if (address.kind === 'unix' && !isPrivateDir(address.dir)) return undefined;
-    // Loaded only when there is an app to ask (synchronously: no ES module loader), as node:net costs the CLI's cached-token path about a
-    // millisecond, a tenth of what it adds to starting Node.
+    // Loaded only when there is an app to ask, and synchronously (no ES module loader): node:net
+    // costs the CLI's cached-token path about a millisecond.
     const { createConnection } = process.getBuiltinModule('node:net');
     return await new Promise((resolve) => {
       const socket = createConnection(address.path);

@@ -1,5 +1,8 @@
 import { validate } from './generated/settings-validator.js';
 
+/** How a file that breaks the schema is reported: conf's own words, which the store recognises. */
+export const SCHEMA_VIOLATION = 'Config schema violation: ';
+
 /**
  * How conf (the CLI) and electron-store (the app) open the settings file. The schema's check runs
  * as conf's own would (the same Ajv, options and message), but from a validator compiled at build
@@ -26,5 +29,5 @@ function checked(data: unknown): unknown {
   const errors = (validate.errors ?? []).map(
     ({ instancePath, message = '' }) => `\`${instancePath.slice(1)}\` ${message}`,
   );
-  throw new Error(`Config schema violation: ${errors.join('; ')}`);
+  throw new Error(`${SCHEMA_VIOLATION}${errors.join('; ')}`);
 }

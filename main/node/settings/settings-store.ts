@@ -5,7 +5,7 @@ import { TokenTrayError } from '../../common/errors.js';
 import { withFileLock } from '../file-lock.js';
 import { locksDir } from '../paths.js';
 import { ensurePrivateDataDir } from '../private-folder.js';
-import { settingsFileOptions } from './settings-file-options.js';
+import { SCHEMA_VIOLATION, settingsFileOptions } from './settings-file-options.js';
 import { DEFAULT_OPTIONS, type AppOptions, type SettingsData } from './settings-schema.js';
 import { join } from 'node:path';
 
@@ -18,8 +18,7 @@ export type SetAsideListener = (notice: { path: string; movedTo: string; reason:
 
 function isCorruption(err: unknown): err is Error {
   return (
-    err instanceof Error &&
-    (err.name === 'SyntaxError' || err.message.startsWith('Config schema violation:'))
+    err instanceof Error && (err.name === 'SyntaxError' || err.message.startsWith(SCHEMA_VIOLATION))
   );
 }
 
@@ -169,7 +168,7 @@ export class SettingsStore {
       const reason =
         err.name === 'SyntaxError'
           ? 'it is not valid JSON'
-          : err.message.replace('Config schema violation: ', 'it breaks the schema: ');
+          : err.message.replace(SCHEMA_VIOLATION, 'it breaks the schema: ');
       this.onSetAside({ path, movedTo, reason });
       return this.open(options);
     }
