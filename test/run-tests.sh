@@ -56,27 +56,43 @@ long=() middling=() short=()
 for f in "${all[@]}"; do
   case "${f#"$build"/}" in
   test/renderer/* | test/cli/* | test/packaging/sea-cli.test.js) long+=("$f") ;;
-  test/handoff/* | test/node/broker/* | test/node/file-lock.test.js | test/node/oauth/bad-responses.test.js)
+  test/handoff/* | test/e2e/* | test/node/broker/* | test/node/file-lock.test.js | test/node/oauth/bad-responses.test.js)
     middling+=("$f")
     ;;
   *) short+=("$f") ;;
   esac
 done
-# Node's runner sorts the files it is given by path; each file goes in as a one-line module whose
-# name is its place in this order (the test file itself is what runs, from where it is).
+# Node's runner sorts the files it is given by path; each entry is a module whose name is its place
+# in this order, importing the test file (or files) that run from where they are.
+# The short files run a few to a process: most of such a file's CPU is loading modules (oidc-provider,
+# undici, keytar, the sources), which the files of one process share. Each still has its own keychain
+# service and folders; the long and middling files keep a process each, so they start first and the
+# groups fill the gaps.
+group_size="${TOKENTRAY_TEST_GROUP_SIZE:-6}"
 files=()
+rm -rf "$build/run-order"
 mkdir -p "$build/run-order"
-for f in "${long[@]}" "${middling[@]}" "${short[@]}"; do
-  rel="${f#"$build"/}"
-  entry="$build/run-order/$(printf %03d "${#files[@]}")-$(echo "${rel%.test.js}" | tr / -).test.js"
-  echo "import '../$rel';" >"$entry"
+entry_for() {
+  local name
+  name="$(printf %03d "${#files[@]}")-$(echo "${1#"$build"/}" | sed 's|\.test\.js$||' | tr / -)"
+  echo "$build/run-order/$name.test.js"
+}
+for f in "${long[@]}" "${middling[@]}"; do
+  entry="$(entry_for "$f")"
+  echo "import '../${f#"$build"/}';" >"$entry"
+  files+=("$entry")
+done
+for ((i = 0; i < ${#short[@]}; i += group_size)); do
+  group=("${short[@]:i:group_size}")
+  entry="$(entry_for "${group[0]}")"
+  for f in "${group[@]}"; do echo "import '../${f#"$build"/}';"; done >"$entry"
   files+=("$entry")
 done
 # One signing key for every test process's oidc-provider (see local-provider.ts).
 export TOKENTRAY_TEST_SIGNING_KEY_FILE="$run_tmp/signing-key.json"
 (umask 077 && node --input-type=module -e "import { newSigningKey } from './$build/test/support/local-provider.js';
 process.stdout.write(JSON.stringify(await newSigningKey()));" >"$TOKENTRAY_TEST_SIGNING_KEY_FILE")
-echo "== ${#files[@]} test files, ${concurrency} at a time"
+echo "== ${#all[@]} test files in ${#files[@]} processes, ${concurrency} at a time"
 export TMPDIR="$run_tmp"
 # Every test talks to servers on loopback and trusts only what it was given; an extra CA bundle
 # from the shell (some CI images set one) would only be parsed again at each of the several
