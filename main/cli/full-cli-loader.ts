@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as Vm from 'node:vm';
+import { resolveDataDir } from '../node/paths.js';
+import { codeCacheFile, codeCacheKey } from './code-cache.js';
+import { isCommandName } from './command-names.js';
+import type * as FullCliModule from './run-cli.js';
+
+type FullCli = typeof FullCliModule;
+
+/** node:vm on first use, as node:crypto in ./code-cache.ts: the fast path may never need it. */
+const vm = (): typeof Vm => createRequire(import.meta.url)('node:vm');
+
+/**
+ * The full CLI (./run-cli.ts), built as one CommonJS file beside this one (esbuild.config.mjs),
+ * loaded the way Node loads a CommonJS module but through a vm.Script given V8's compiled code
+ * from the last run of the same command (./code-cache.ts): parsing and compiling its megabyte of
+ * JavaScript (undici, oauth4webapi, conf and ours) was a fifth of what a `tokentray refresh` cost,
+ * and Node 20 has no module compile cache of its own (module.enableCompileCache is Node 22's).
+ * `saveCompiledCode` (after the command ran, so the cache holds the functions it compiled) writes
+ * the cache when there was none to use, or V8 turned it down (another Node, other V8 flags).
+ */
+export function loadFullCli(
+  command: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): FullCli & { saveCompiledCode(): void } {
+  const file = fileURLToPath(new URL('./run-cli.cjs', import.meta.url));
+  const text = readFileSync(file, 'utf8');
+  const cache = isCommandName(command)
+    ? codeCacheFile(resolveDataDir(env), command, codeCacheKey(text))
+    : undefined;
+  const cachedData = cache?.read();
+  // Node's own CommonJS wrapper: the bundle sees the same five names it would under require().
+  const script = new (vm().Script)(
+    `(function (exports, require, module, __filename, __dirname) { ${text}\n})`,
+    { filename: file, ...(cachedData === undefined ? {} : { cachedData }) },
+  );
+  const module = { exports: {} as FullCli };
+  (script.runInThisContext() as (...args: unknown[]) => void).call(
+    module.exports,
+    module.exports,
+    createRequire(file),
+    module,
+    file,
+    dirname(file),
+  );
+  return {
+    ...module.exports,
+    saveCompiledCode: () => {
+      if (cache === undefined || (cachedData !== undefined && !script.cachedDataRejected)) return;
+      try {
+        cache.write(script.createCachedData());
+      } catch {
+        // A cache that cannot be made costs the next run its compile, nothing more.
+      }
+    },
+  };
+}
