@@ -51,9 +51,9 @@ const sha256 = (...parts: Array<string | Buffer>): string => {
 };
 
 /** What a cache must have been made from: this bundle text, on this Node and V8. */
-export function codeCacheKey(bundleText: string): string {
+export function codeCacheKey(bundle: Buffer): string {
   const runtime = `${process.version}\0${process.versions.v8}\0${process.platform}\0${process.arch}`;
-  return sha256(bundleText, '\0', runtime);
+  return sha256(bundle, '\0', runtime);
 }
 
 export function codeCacheFile(dataDir: string, command: string, key: string): CodeCacheFile {

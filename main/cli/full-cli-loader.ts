@@ -27,10 +27,11 @@ export function loadFullCli(
   env: NodeJS.ProcessEnv = process.env,
 ): FullCli & { saveCompiledCode(): void } {
   const file = fileURLToPath(new URL('./run-cli.cjs', import.meta.url));
-  const text = readFileSync(file, 'utf8');
+  const bytes = readFileSync(file);
   const cache = isCommandName(command)
-    ? codeCacheFile(resolveDataDir(env), command, codeCacheKey(text))
+    ? codeCacheFile(resolveDataDir(env), command, codeCacheKey(bytes))
     : undefined;
+  const text = bytes.toString('utf8');
   const cachedData = cache?.read();
   // Node's own CommonJS wrapper: the bundle sees the same five names it would under require().
   const script = new (vm().Script)(
