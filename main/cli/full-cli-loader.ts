@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as V8 from 'node:v8';
 import type * as Vm from 'node:vm';
 import { resolveDataDir } from '../node/paths.js';
 import { codeCacheFile, codeCacheKey } from './code-cache.js';
@@ -10,8 +11,19 @@ import type * as FullCliModule from './run-cli.js';
 
 type FullCli = typeof FullCliModule;
 
-/** node:vm on first use, as node:crypto in ./code-cache.ts: the fast path may never need it. */
+/** node:vm and node:v8 on first use, as node:crypto in ./code-cache.ts: the fast path never needs them. */
 const vm = (): typeof Vm => createRequire(import.meta.url)('node:vm');
+const v8 = (): typeof V8 => createRequire(import.meta.url)('node:v8');
+
+/**
+ * A command makes an HTTP request or two and exits. undici parses HTTP with llhttp, compiled to
+ * WebAssembly; V8 runs it on baseline (Liftoff) code at once, and after a little use starts
+ * optimizing it with TurboFan on a background thread, which took ~40 ms of CPU that the process
+ * then waited for at exit (Node drains V8's background tasks before it ends): a quarter of a
+ * `tokentray refresh`. The baseline code parses a token response as fast as it arrives. Set
+ * before the script is compiled, so its code cache is made and checked under the same flags.
+ */
+const NO_WASM_TIER_UP = '--wasm-tiering-budget=2000000000';
 
 /**
  * The full CLI (./run-cli.ts), built as one CommonJS file beside this one (esbuild.config.mjs),
@@ -33,6 +45,7 @@ export function loadFullCli(
     : undefined;
   const text = bytes.toString('utf8');
   const cachedData = cache?.read();
+  v8().setFlagsFromString(NO_WASM_TIER_UP);
   // Node's own CommonJS wrapper: the bundle sees the same five names it would under require().
   const script = new (vm().Script)(
     `(function (exports, require, module, __filename, __dirname) { ${text}\n})`,
