@@ -105,9 +105,15 @@ function unpack(file: Buffer, key: string): Buffer | undefined {
   return sha256(data) === sum ? data : undefined;
 }
 
-/** A plain file of ours that only we may write, read without following a symlink. */
+/**
+ * A plain file of ours that only we may write, read without following a symlink (and without
+ * waiting: opening a FIFO for reading would block until something writes to it).
+ */
 function readOwnFile(path: string): Buffer {
-  const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  const fd = openSync(
+    path,
+    constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0),
+  );
   try {
     const st = fstatSync(fd);
     if (!st.isFile() || !isOursAlone(st)) throw new Error('not a private file');
