@@ -43,7 +43,7 @@ const cjs = {
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   banner: { js: '' }, // no ESM require shim: CommonJS has require
-  define: { ...node.define, 'import.meta.url': '__tokentrayModuleUrl' },
+  define: { ...node.define, 'import.meta.url': '__tokentrayImportMeta.url' },
 };
 
 await rm('dist', { recursive: true, force: true });

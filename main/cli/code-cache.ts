@@ -9,8 +9,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import type * as Crypto from 'node:crypto';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { codeCacheDir } from '../node/paths.js';
 import { isOursAlone, isPrivateFolder } from '../node/private-folder.js';
@@ -43,7 +41,7 @@ const MAGIC = 'tokentray-code-cache v1';
  * node:crypto on first use: this file is part of the fast path's bundle, and loading node:crypto
  * costs ~2 ms that a `tokentray token` answered by the app would pay for nothing.
  */
-const crypto = (): typeof Crypto => createRequire(import.meta.url)('node:crypto');
+const crypto = () => process.getBuiltinModule('node:crypto');
 const sha256 = (...parts: Array<string | Buffer>): string => {
   const hash = crypto().createHash('sha256');
   for (const part of parts) hash.update(part);

@@ -1,19 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type * as V8 from 'node:v8';
-import type * as Vm from 'node:vm';
 import { resolveDataDir } from '../node/paths.js';
 import { codeCacheFile, codeCacheKey } from './code-cache.js';
 import { isCommandName } from './command-names.js';
 import type * as FullCliModule from './run-cli.js';
 
 type FullCli = typeof FullCliModule;
-
-/** node:vm and node:v8 on first use, as node:crypto in ./code-cache.ts: the fast path never needs them. */
-const vm = (): typeof Vm => createRequire(import.meta.url)('node:vm');
-const v8 = (): typeof V8 => createRequire(import.meta.url)('node:v8');
 
 /**
  * A command makes an HTTP request or two and exits. undici parses HTTP with llhttp, compiled to
@@ -39,15 +32,17 @@ export function loadFullCli(
   env: NodeJS.ProcessEnv = process.env,
 ): FullCli & { saveCompiledCode(): void } {
   const file = fileURLToPath(new URL('./run-cli.cjs', import.meta.url));
+  // Built-ins are taken on first use, as node:crypto in ./code-cache.ts: the fast path never needs
+  // them, and importing node:module alone (for createRequire) cost its every start ~0.3 ms.
   const bytes = readFileSync(file);
   const cache = isCommandName(command)
     ? codeCacheFile(resolveDataDir(env), command, codeCacheKey(bytes))
     : undefined;
   const text = bytes.toString('utf8');
   const cachedData = cache?.read();
-  v8().setFlagsFromString(NO_WASM_TIER_UP);
+  process.getBuiltinModule('node:v8').setFlagsFromString(NO_WASM_TIER_UP);
   // Node's own CommonJS wrapper: the bundle sees the same five names it would under require().
-  const script = new (vm().Script)(
+  const script = new (process.getBuiltinModule('node:vm').Script)(
     `(function (exports, require, module, __filename, __dirname) { ${text}\n})`,
     { filename: file, ...(cachedData === undefined ? {} : { cachedData }) },
   );
@@ -55,7 +50,7 @@ export function loadFullCli(
   (script.runInThisContext() as (...args: unknown[]) => void).call(
     module.exports,
     module.exports,
-    createRequire(file),
+    process.getBuiltinModule('node:module').createRequire(file),
     module,
     file,
     dirname(file),
