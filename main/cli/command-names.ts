@@ -1,7 +1,7 @@
 /**
  * The commands `tokentray` has: ./run-cli.ts runs them (its table must name each, and only these),
- * and the fast path keeps one code cache per command (./full-cli-loader.ts), so a mistyped
- * command never names a file.
+ * and the fast path keeps one code cache per command (./full-cli-loader.ts): only these name a
+ * file.
  */
 export const COMMAND_NAMES = [
   'add',

@@ -22,7 +22,7 @@ const NO_WASM_TIER_UP = '--wasm-tiering-budget=2000000000';
  * The full CLI (./run-cli.ts), built as one CommonJS file beside this one (esbuild.config.mjs),
  * loaded the way Node loads a CommonJS module but through a vm.Script given V8's compiled code
  * from the last run of the same command (./code-cache.ts): parsing and compiling its megabyte of
- * JavaScript (undici, oauth4webapi, conf and ours) was a fifth of what a `tokentray refresh` cost,
+ * JavaScript (undici, oauth4webapi, conf and ours) was ~20 ms of every `tokentray refresh`,
  * and Node 20 has no module compile cache of its own (module.enableCompileCache is Node 22's).
  * `saveCompiledCode` (after the command ran, so the cache holds the functions it compiled) writes
  * the cache when there was none to use, or V8 turned it down (another Node, other V8 flags).
@@ -35,9 +35,9 @@ export function loadFullCli(
   // Built-ins are taken on first use, as node:crypto in ./code-cache.ts: the fast path never needs
   // them, and importing node:module alone (for createRequire) cost its every start ~0.3 ms.
   const bytes = readFileSync(file);
-  const cache = isCommandName(command)
-    ? codeCacheFile(resolveDataDir(env), command, codeCacheKey(bytes))
-    : undefined;
+  // Help, the version and mistyped commands share one file: a typo never names a file.
+  const cacheName = isCommandName(command) ? command : 'other';
+  const cache = codeCacheFile(resolveDataDir(env), cacheName, codeCacheKey(bytes));
   const text = bytes.toString('utf8');
   const cachedData = cache?.read();
   process.getBuiltinModule('node:v8').setFlagsFromString(NO_WASM_TIER_UP);
@@ -58,7 +58,7 @@ export function loadFullCli(
   return {
     ...module.exports,
     saveCompiledCode: () => {
-      if (cache === undefined || (cachedData !== undefined && !script.cachedDataRejected)) return;
+      if (cachedData !== undefined && !script.cachedDataRejected) return;
       try {
         cache.write(script.createCachedData());
       } catch {
