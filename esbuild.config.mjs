@@ -37,12 +37,13 @@ const node = {
   define: { VERSION: JSON.stringify(pkg.version) },
 };
 
-/** The fast path loads the full CLI as the separate ES module it is built into, at run time. */
-const fullCliIsExternal = {
-  name: 'full-cli-is-external',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/run-cli\.js$/ }, () => ({ path: './run-cli.mjs', external: true }));
-  },
+/** What the CommonJS builds share: the ES module feature our code uses, given its CommonJS value. */
+const cjs = {
+  ...node,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  banner: { js: '' }, // no ESM require shim: CommonJS has require
+  define: { ...node.define, 'import.meta.url': '__tokentrayImportMeta.url' },
 };
 
 await rm('dist', { recursive: true, force: true });
@@ -52,27 +53,23 @@ const jobs = [
   // The CLI is two files. `tokentray.cjs` is the fast path of `tokentray token` (the running app,
   // or the keychain cache): CommonJS, because Node starts a CommonJS entry several milliseconds
   // sooner than an ES module one (no ESM loader), which is most of what a cached token costs
-  // beyond Node itself. Everything else is `run-cli.mjs`, loaded only when the fast path can't
-  // answer.
+  // beyond Node itself. Everything else is `run-cli.cjs`, loaded only when the fast path can't
+  // answer: one CommonJS file, so that V8 can cache its compiled code as one script
+  // (main/cli/full-cli-loader.ts). Each command's code in it runs only when that command does.
   build({
-    ...node,
-    format: 'cjs',
+    ...cjs,
     entryPoints: { tokentray: 'main/cli/tokentray.ts' },
     outdir: 'dist/main/cli',
-    outExtension: { '.js': '.cjs' },
-    banner: { js: '' }, // no ESM require shim: CommonJS has require
-    // The one ES module feature the fast path's code uses, given its CommonJS value.
-    define: { ...node.define, 'import.meta.url': '__tokentrayModuleUrl' },
     inject: ['build/cjs-module-url.js'], // no Fetch classes: the fast path makes no request
-    plugins: [confUnused, fullCliIsExternal],
   }),
   build({
-    ...node,
+    ...cjs,
     entryPoints: { 'run-cli': 'main/cli/run-cli.ts' },
     outdir: 'dist/main/cli',
-    splitting: true,
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunks/[name]-[hash]',
+    // Without comments and spaces it is half the size: read, hashed (its code cache's key) and
+    // scanned for lazily compiled functions at every start. Names stay, for stack traces.
+    minifyWhitespace: true,
+    inject: [...node.inject, 'build/cjs-module-url.js'],
   }),
   build({
     ...node,

@@ -31,7 +31,8 @@ export const LAYERS = [
   {
     folder: 'main/node/settings',
     may: ['main/common', 'main/node'],
-    packages: NODE,
+    // ajv-formats: the formats its generated validator calls (settings-formats.ts).
+    packages: [...NODE, 'ajv-formats'],
     types: ['conf'],
   },
   // The engine knows nothing of how accounts are signed in: sign-in builds on it, not around.

@@ -9,7 +9,7 @@ import { Buffer } from 'node:buffer';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { build } from 'esbuild';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, _ } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
@@ -34,7 +34,9 @@ export async function writeSettingsValidator() {
     allErrors: true,
     useDefaults: true,
     validateSchema: false,
-    code: { source: true, esm: true },
+    // The formats the generated code calls: ajv-formats' own, but `uri` answered sooner
+    // (main/node/settings/settings-formats.ts), relative to the generated file.
+    code: { source: true, esm: true, formats: _`require("../settings-formats").settingsFormats` },
   });
   addFormats.default(ajv);
   const validate = ajv.compile({ type: 'object', properties: settingsSchema });
@@ -47,7 +49,14 @@ export async function writeSettingsValidator() {
       return helpers.get(id);
     })
     .replace(/^"use strict";/, '');
-  const imports = [...helpers].map(([id, local]) => `import ${local} from '${id}.js';\n`).join('');
+  // Ajv's helpers are CommonJS (their default is module.exports); ours is an ES module.
+  const imports = [...helpers]
+    .map(([id, local]) =>
+      id.startsWith('.')
+        ? `import * as ${local} from '${id}.js';\n`
+        : `import ${local} from '${id}.js';\n`,
+    )
+    .join('');
   await mkdir(dirname(VALIDATOR_FILE), { recursive: true });
   await writeFile(
     VALIDATOR_FILE,

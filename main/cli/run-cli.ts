@@ -1,6 +1,7 @@
 import { EXIT, TokenTrayError, asTokenTrayError } from '../common/errors.js';
 import { formatError } from '../common/redact.js';
 import { createCliContext, type CliContext } from './cli-context.js';
+import { isCommandName, type CommandName } from './command-names.js';
 import { USAGE } from './usage.js';
 
 // The fast path (./tokentray.ts) builds the context of the invocation it hands over.
@@ -16,7 +17,7 @@ export type Command = (args: string[], context: CliContext) => Promise<unknown>;
  * Each command is loaded when it runs: a `refresh` that also loaded what `exec`, `serve` and the
  * sign-in flows need (child processes, an HTTP server, readline) paid for them at every start.
  */
-const commands: Record<string, () => Promise<Command>> = {
+const commands: Record<CommandName, () => Promise<Command>> = {
   add: async () => (await import('./commands/add-command.js')).addCommand,
   token: async () => (await import('./commands/token-command.js')).tokenCommand,
   refresh: async () => (await import('./commands/refresh-command.js')).refreshCommand,
@@ -51,7 +52,7 @@ export async function runCli(
     context.stdout.write(`${typeof VERSION === 'string' ? VERSION : 'dev'}\n`);
     return EXIT.ok;
   }
-  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  const command = isCommandName(name) ? commands[name] : undefined;
   try {
     if (command === undefined) {
       throw new TokenTrayError('usage', `Unknown command "${name.slice(0, 40)}".`, {

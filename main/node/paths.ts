@@ -31,3 +31,5 @@ export const locksDir = (dataDir: string): string => join(dataDir, 'locks');
 export const stateDir = (dataDir: string): string => join(dataDir, 'state');
 /** Adds and removes under way (see ./settings/account-journal.ts). */
 export const journalDir = (dataDir: string): string => join(dataDir, 'journal');
+/** Compiled code of the CLI, to start it sooner (see ../cli/code-cache.ts); no secrets. */
+export const codeCacheDir = (dataDir: string): string => join(dataDir, 'code-cache');

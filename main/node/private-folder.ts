@@ -44,6 +44,32 @@ function checkInnerFolder(path: string, uid: number): void {
   if ((st.mode & 0o077) !== 0) chmodSync(path, st.mode & 0o700);
 }
 
+/**
+ * A folder TokenTray keeps only a cache in (the CLI's code cache, ../cli/code-cache.ts), checked
+ * by the same rule, for a caller that skips the cache rather than refuses to run: ours, a real
+ * folder (not a symlink), and writable by us alone. Missing is not private (the caller makes it).
+ */
+export function isPrivateFolder(path: string): boolean {
+  try {
+    const st = lstatSync(path);
+    return st.isDirectory() && isOursAlone(st);
+  } catch {
+    return false;
+  }
+}
+
+/** The rule of this file as a yes or no, for what is already open (a cache file's fstat). */
+export function isOursAlone(st: Stats): boolean {
+  const uid = process.getuid?.();
+  if (uid === undefined) return true;
+  try {
+    checkOwnedAndUnwritable('', st, uid);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The settings file alone, for the fast path that reads it without opening the store. */
 export function isSettingsFileSafe(dir: string): boolean {
   const uid = process.getuid?.();

@@ -46,6 +46,9 @@ describe('the CLI fast path loads a small module graph', () => {
       'main/node/engine',
     ])
       assert.ok(!sources.includes(`// ${heavy}`), `the fast path bundles ${heavy}`);
+    // Built-ins the full path needs (its code cache: node:crypto alone is ~2 ms) load on first use.
+    for (const builtin of ['node:crypto', 'node:vm', 'node:v8'])
+      assert.ok(!sources.includes(`require("${builtin}")`), `the fast path loads ${builtin}`);
     // What it does need is there: the broker client and the keychain read.
     assert.ok(sources.includes('// main/node/broker/broker-client.ts'));
     assert.ok(sources.includes('// main/node/keychain/secret-vault.ts'));
