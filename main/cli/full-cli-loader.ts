@@ -16,7 +16,7 @@ type FullCli = typeof FullCliModule;
  * `tokentray refresh`. The baseline code parses a token response as fast as it arrives. Set
  * before the script is compiled, so its code cache is made and checked under the same flags.
  */
-const NO_WASM_TIER_UP = '--wasm-tiering-budget=2000000000';
+export const NO_WASM_TIER_UP = '--wasm-tiering-budget=2000000000';
 
 /**
  * The full CLI (./run-cli.ts), built as one CommonJS file beside this one (esbuild.config.mjs),
