@@ -55,7 +55,7 @@ mapfile -t all < <(find test -name '*.test.ts' | sort | sed "s|^|$build/|; s|\\.
 long=() middling=() short=()
 for f in "${all[@]}"; do
   case "${f#"$build"/}" in
-  test/renderer/* | test/cli/* | test/packaging/sea-cli.test.js) long+=("$f") ;;
+  test/renderer/* | test/cli/* | test/packaging/sea-cli.test.js | test/packaging/packaging.test.js) long+=("$f") ;;
   test/handoff/* | test/e2e/* | test/node/broker/* | test/node/file-lock.test.js | test/node/oauth/bad-responses.test.js)
     middling+=("$f")
     ;;
@@ -72,10 +72,13 @@ group_size="${TOKENTRAY_TEST_GROUP_SIZE:-6}"
 files=()
 rm -rf "$build/run-order"
 mkdir -p "$build/run-order"
+# An entry is named after every file it runs, so a failure of the whole process (a stray error,
+# a deadline) names them all.
 entry_for() {
-  local name
-  name="$(printf %03d "${#files[@]}")-$(echo "${1#"$build"/}" | sed 's|\.test\.js$||' | tr / -)"
-  echo "$build/run-order/$name.test.js"
+  local name f
+  name="$(printf %03d "${#files[@]}")"
+  for f in "$@"; do name+="-$(echo "${f#"$build"/test/}" | sed 's|\.test\.js$||' | tr / -)"; done
+  echo "$build/run-order/${name:0:240}.test.js"
 }
 for f in "${long[@]}" "${middling[@]}"; do
   entry="$(entry_for "$f")"
@@ -84,7 +87,7 @@ for f in "${long[@]}" "${middling[@]}"; do
 done
 for ((i = 0; i < ${#short[@]}; i += group_size)); do
   group=("${short[@]:i:group_size}")
-  entry="$(entry_for "${group[0]}")"
+  entry="$(entry_for "${group[@]}")"
   for f in "${group[@]}"; do echo "import '../${f#"$build"/}';"; done >"$entry"
   files+=("$entry")
 done

@@ -3,18 +3,19 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from '../node/paths.js';
 import { codeCacheFile, codeCacheKey } from './code-cache.js';
-import { isCommandName } from './command-names.js';
+import { isCommandName, requestsThenExits } from './command-names.js';
 import type * as FullCliModule from './run-cli.js';
 
 type FullCli = typeof FullCliModule;
 
 /**
- * A command makes an HTTP request or two and exits. undici parses HTTP with llhttp, compiled to
+ * Most commands make an HTTP request or two and exit (./command-names.ts says which). undici parses HTTP with llhttp, compiled to
  * WebAssembly; V8 runs it on baseline (Liftoff) code at once, and after a little use starts
  * optimizing it with TurboFan on a background thread, which took ~40 ms of CPU that the process
  * then waited for at exit (Node drains V8's background tasks before it ends): a quarter of a
  * `tokentray refresh`. The baseline code parses a token response as fast as it arrives. Set
- * before the script is compiled, so its code cache is made and checked under the same flags.
+ * before the script is compiled, so its code cache is made and checked under the same flags (a
+ * command's flags never change, and each command has its own cache).
  */
 export const NO_WASM_TIER_UP = '--wasm-tiering-budget=2000000000';
 
@@ -39,8 +40,9 @@ export function loadFullCli(
   const cacheName = isCommandName(command) ? command : 'other';
   const cache = codeCacheFile(resolveDataDir(env), cacheName, codeCacheKey(bytes));
   const text = bytes.toString('utf8');
-  const cachedData = cache?.read();
-  process.getBuiltinModule('node:v8').setFlagsFromString(NO_WASM_TIER_UP);
+  const cachedData = cache.read();
+  if (requestsThenExits(command))
+    process.getBuiltinModule('node:v8').setFlagsFromString(NO_WASM_TIER_UP);
   // Node's own CommonJS wrapper: the bundle sees the same five names it would under require().
   const script = new (process.getBuiltinModule('node:vm').Script)(
     `(function (exports, require, module, __filename, __dirname) { ${text}\n})`,

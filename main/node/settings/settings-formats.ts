@@ -16,5 +16,8 @@ const rfc3986Uri = fullFormats.uri as (value: string) => boolean;
 
 export const uri = (value: string): boolean => PLAIN_HTTP_URI.test(value) || rfc3986Uri(value);
 
-/** The formats object the generated validator reads (build/settings-validator.mjs). */
-export const settingsFormats = { uri };
+/**
+ * The formats object the generated validator reads (build/settings-validator.mjs): all of
+ * ajv-formats', as conf gives them, so a format the schema gains later is there too; `uri` sooner.
+ */
+export const settingsFormats = { ...fullFormats, uri };

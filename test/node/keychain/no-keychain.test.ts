@@ -17,9 +17,6 @@ const REFRESH_TOKEN = '1//0gNoKeychainRefreshToken-3f9a7c21e8';
 const SERVICE = 'TokenTray-test-no-keychain';
 
 let emptyRuntimeDir: string;
-before(async () => {
-  emptyRuntimeDir = await mkdtemp(join(tmpdir(), 'tokentray-no-bus-'));
-});
 
 const withoutBus = {
   'empty bus address': (): NodeJS.ProcessEnv => ({
@@ -53,6 +50,10 @@ const settingsFile = (home: string) => join(home, 'config.json');
 
 // D-Bus and libsecret are Linux's; macOS and Windows keychains have no such way to be absent.
 describe('the CLI without a reachable keychain', { skip: process.platform !== 'linux' }, () => {
+  // Inside the suite: a hook at the top of a file would run for every file sharing its process.
+  before(async () => {
+    emptyRuntimeDir = await mkdtemp(join(tmpdir(), 'tokentray-no-bus-'));
+  });
   for (const [situation, env] of Object.entries(withoutBus)) {
     describe(situation, () => {
       it('add fails clearly, leaks no secret and keeps no account', async () => {

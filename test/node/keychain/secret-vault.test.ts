@@ -42,14 +42,15 @@ async function rejectsWith(promise: Promise<unknown>, code: string, pattern?: Re
   });
 }
 
-beforeEach(async () => {
-  const keytar = await loadKeytar();
-  for (const { account } of await keytar.findCredentials(SERVICE)) {
-    await keytar.deletePassword(SERVICE, account);
-  }
-});
-
 describe('SecretVault on the real keychain', () => {
+  // Inside the suite: a hook at the top of a file would run for every file sharing its process.
+  beforeEach(async () => {
+    const keytar = await loadKeytar();
+    for (const { account } of await keytar.findCredentials(SERVICE)) {
+      await keytar.deletePassword(SERVICE, account);
+    }
+  });
+
   it('stores a value and reads it back; an absent one reads as undefined', async () => {
     assert.equal(await vault.get('rt', 'refresh_token'), undefined);
     await vault.set('rt', 'refresh_token', '1//0gRefreshTokenValue-abc_DEF');
