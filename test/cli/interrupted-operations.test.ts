@@ -9,6 +9,7 @@ import {
   startTokentray as startSpawned,
 } from '../support/crash-helpers.js';
 import { isActive } from '../support/introspect.js';
+import { waitFor } from '../support/wait-for.js';
 import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 import { pastedAdd } from '../support/pasted-add.js';
@@ -24,15 +25,6 @@ const tokentray = (args: string[], home: string, env?: NodeJS.ProcessEnv) =>
   spawnTokentray(args, home, withService(env));
 const startTokentray = (args: string[], home: string, env?: NodeJS.ProcessEnv) =>
   startSpawned(args, home, withService(env));
-
-/** Polls `condition` until it holds, failing after `ms`: a wait for a state, not for a time. */
-async function until(condition: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 // Reliability findings 1-3 of the audit, with real kill -9s of real processes: a killed lock
 // holder, an add killed after it spent the pasted token, a remove killed after the provider
@@ -80,7 +72,11 @@ describe('kill -9 in the middle of add and remove', () => {
     provider.resetCounts();
     const late = await pastedAdd(provider, 'late');
     const add = startTokentray(late.args, home, late.env);
-    await until(async () => (await vault.get('late', 'refresh_token')) !== undefined);
+    await waitFor(
+      'the add to keep the new refresh token',
+      async () => (await vault.get('late', 'refresh_token')) !== undefined,
+      { timeoutMs: 30_000, intervalMs: 20 },
+    );
     add.child.kill('SIGKILL');
     assert.equal((await add.exited).signal, 'SIGKILL');
     assert.equal(provider.counts().total, 1, 'the pasted token was spent');
