@@ -9,6 +9,7 @@ import { CLI_PATH, runNode, tokentray } from '../support/cli-runner.js';
 import type { LocalProvider } from '../support/local-provider.js';
 import type { BenchResult } from './bench-result.js';
 import { median, round } from './stats.js';
+import { pastedAdd } from '../support/pasted-add.js';
 import { refreshGrantBody } from './bare-refresh.js';
 
 const WARMUPS = 3;
@@ -22,24 +23,13 @@ export async function benchCliRefreshVsNodeFetch(
 ): Promise<BenchResult> {
   const home = await mkdtemp(join(tmpdir(), 'tokentray-bench-refresh-'));
   // googleLike: no rotation, so the bare side may present the same refresh token every time.
-  const { clientId, clientSecret } = provider.clients.googleLike;
-  const refreshToken = await provider.mintRefreshToken(clientId);
+  const pasted = await pastedAdd(provider, 'bench-refresh', { client: 'googleLike' });
+  const { clientId } = provider.clients.googleLike;
+  const { TOKENTRAY_CLIENT_SECRET: clientSecret, TOKENTRAY_REFRESH_TOKEN: refreshToken } =
+    pasted.env;
   const cliEnv = { TOKENTRAY_KEYCHAIN_SERVICE: service };
   try {
-    const added = await tokentray(
-      [
-        'add',
-        'bench-refresh',
-        '--token-endpoint',
-        provider.tokenEndpoint,
-        '--client-id',
-        clientId,
-        '--auth-method',
-        'client_secret_post',
-      ],
-      home,
-      { ...cliEnv, TOKENTRAY_CLIENT_SECRET: clientSecret, TOKENTRAY_REFRESH_TOKEN: refreshToken },
-    );
+    const added = await tokentray(pasted.args, home, { ...cliEnv, ...pasted.env });
     if (added.code !== 0) throw new Error(`tokentray add failed: ${added.stderr}`);
     const env: NodeJS.ProcessEnv = {
       ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !STARTUP_ENV.includes(k))),

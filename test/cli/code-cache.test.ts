@@ -10,6 +10,7 @@ import { codeCacheDir } from '../../main/node/paths.js';
 import { freshHome, tokentray as spawnTokentray } from '../support/cli-runner.js';
 import { testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
+import { pastedAdd } from '../support/pasted-add.js';
 
 // The full CLI starts from V8's compiled code of its last run (main/cli/code-cache.ts). Whatever
 // is in that file, a command must give the right answer; a bad file is replaced, and a file in a
@@ -38,23 +39,9 @@ describe("the CLI's code cache", () => {
     home = await freshHome();
     file = join(codeCacheDir(home), 'refresh.v8cache');
     key = codeCacheKey(await readFile(BUNDLE));
-    const { clientId, clientSecret } = provider.clients.googleLike;
-    const refreshToken = await provider.mintRefreshToken(clientId);
-    secrets.push(clientSecret, refreshToken);
-    const added = await tokentray(
-      [
-        'add',
-        'cc',
-        '--token-endpoint',
-        provider.tokenEndpoint,
-        '--client-id',
-        clientId,
-        '--auth-method',
-        'client_secret_post',
-      ],
-      home,
-      { TOKENTRAY_CLIENT_SECRET: clientSecret, TOKENTRAY_REFRESH_TOKEN: refreshToken },
-    );
+    const { args, env } = await pastedAdd(provider, 'cc', { client: 'googleLike' });
+    secrets.push(env.TOKENTRAY_CLIENT_SECRET, env.TOKENTRAY_REFRESH_TOKEN);
+    const added = await tokentray(args, home, env);
     assert.equal(added.code, 0, added.stderr);
   });
   after(async () => {

@@ -8,10 +8,15 @@ export interface PastedAddOptions {
   /** A refresh token to paste instead of a freshly minted one. */
   refreshToken?: string;
   extra?: string[];
+  /**
+   * The provider's client to add it on: `rotating` (the default), or `googleLike`, which
+   * authenticates with client_secret_post and keeps its refresh token, as Google does.
+   */
+  client?: 'rotating' | 'googleLike';
 }
 
 /**
- * `tokentray add NAME` of a pasted refresh token on the provider's rotating client, as a user runs
+ * `tokentray add NAME` of a pasted refresh token on one of the provider's clients, as a user runs
  * it: the endpoint and client id as arguments, the client secret and refresh token through the
  * environment (never argv). Returns both, for whichever runner a test uses.
  */
@@ -23,7 +28,8 @@ export async function pastedAdd(
   args: string[];
   env: { TOKENTRAY_CLIENT_SECRET: string; TOKENTRAY_REFRESH_TOKEN: string };
 }> {
-  const { clientId, clientSecret } = provider.clients.rotating;
+  const client = options.client ?? 'rotating';
+  const { clientId, clientSecret } = provider.clients[client];
   const { scope } = options;
   const endpoint = options.discovery
     ? ['--issuer', provider.issuer]
@@ -35,6 +41,7 @@ export async function pastedAdd(
       ...endpoint,
       '--client-id',
       clientId,
+      ...(client === 'googleLike' ? ['--auth-method', 'client_secret_post'] : []),
       ...(scope === undefined ? [] : ['--scope', scope]),
       ...(options.extra ?? []),
     ],
