@@ -2,9 +2,11 @@ import {
   closeSync,
   constants,
   fstatSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readFileSync,
+  readdirSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -82,11 +84,31 @@ export function codeCacheFile(dataDir: string, command: string, key: string): Co
         if (!isPrivateFolder(dir)) return;
         writeFileSync(temp, Buffer.concat([header(key, data), data]), { flag: 'wx', mode: 0o600 });
         renameSync(temp, path);
+        removeLeftovers(dir, command);
       } catch {
         rmSync(temp, { force: true });
       }
     },
   };
+}
+
+/** A writer killed between its write and its rename is long gone after this. */
+const LEFTOVER_AGE_MS = 60_000;
+
+/**
+ * Removes the temporary files of writers that were killed before their rename (each half a
+ * megabyte, and never read). Only old ones: a young one may be another writer's, mid-write.
+ */
+function removeLeftovers(dir: string, command: string): void {
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(`.${command}.`) || !name.endsWith('.tmp')) continue;
+    const file = join(dir, name);
+    try {
+      if (Date.now() - lstatSync(file).mtimeMs > LEFTOVER_AGE_MS) rmSync(file, { force: true });
+    } catch {
+      // Gone already, or not ours to remove: left for the next writer.
+    }
+  }
 }
 
 function header(key: string, data: Buffer): Buffer {

@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmod, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import {
+  chmod,
+  mkdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { after, before, describe, test } from 'node:test';
@@ -126,6 +137,24 @@ describe("the CLI's code cache", () => {
       assert.equal(probe.read(), undefined, 'read through a symlink');
     },
   );
+
+  test('a writer killed before its rename leaves nothing for long: the next write removes it', async () => {
+    const probe = codeCacheFile(home, 'list', key);
+    const dir = codeCacheDir(home);
+    const old = join(dir, '.list.4242.0badf00d.tmp');
+    const young = join(dir, '.list.4343.0badcafe.tmp');
+    const otherCommand = join(dir, '.info.4444.0bad0bad.tmp');
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    for (const leftover of [old, young, otherCommand]) await writeFile(leftover, 'half of it');
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    await utimes(old, twoMinutesAgo, twoMinutesAgo);
+    await utimes(otherCommand, twoMinutesAgo, twoMinutesAgo);
+    probe.write(Buffer.from('compiled code'));
+    assert.equal(existsSync(old), false, "a killed writer's file is still there");
+    assert.equal(existsSync(young), true, 'a file another writer may still be writing was removed');
+    assert.equal(existsSync(otherCommand), true, "only this command's leftovers go");
+    assert.deepEqual(probe.read(), Buffer.from('compiled code'));
+  });
 
   test(
     'a cache file other users may write is not used, and is replaced by a private one',
