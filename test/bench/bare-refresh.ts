@@ -1,7 +1,7 @@
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { TokenEngine } from '../../main/node/engine/token-engine.js';
 import { DEFAULT_LIMITS } from '../../main/node/oauth/http-client.js';
-import { addAccount } from '../../main/node/sign-in/add-pasted-account.js';
+import { addGoogleLikeAccount } from '../support/engine-fixture.js';
 import type { LocalProvider } from '../support/local-provider.js';
 
 /** The refresh grant's form body as the engine sends it for a client_secret_post client. */
@@ -44,30 +44,6 @@ export function bareRefresher(
       throw new Error(`bare refresh failed with HTTP ${response.status}`);
   };
   return { refresh, close: () => agent.close() };
-}
-
-/**
- * An account `name` in `engine` on the provider's googleLike client: client_secret_post and no
- * rotation, so refreshes through the engine and bare ones are independent and may present the same
- * refresh token.
- */
-export async function addGoogleLikeAccount(
-  engine: TokenEngine,
-  provider: LocalProvider,
-  name: string,
-) {
-  const { clientId, clientSecret } = provider.clients.googleLike;
-  const refreshToken = await provider.mintRefreshToken(clientId);
-  await addAccount(engine, {
-    name,
-    tokenEndpoint: provider.tokenEndpoint,
-    clientId,
-    clientAuth: 'client_secret_post',
-    scopes: [],
-    clientSecret,
-    refreshToken,
-  });
-  return { clientId, clientSecret, refreshToken };
 }
 
 /** {@link addGoogleLikeAccount}, and the bare refresher of that same grant. */

@@ -82,6 +82,30 @@ export async function addRotatingAccount(
 }
 
 /**
+ * An account `name` in `engine` on the provider's googleLike client: client_secret_post and no
+ * rotation, so refreshes through the engine and bare ones are independent and may present the same
+ * refresh token.
+ */
+export async function addGoogleLikeAccount(
+  engine: TokenEngine,
+  provider: LocalProvider,
+  name: string,
+) {
+  const { clientId, clientSecret } = provider.clients.googleLike;
+  const refreshToken = await provider.mintRefreshToken(clientId);
+  await addAccount(engine, {
+    name,
+    tokenEndpoint: provider.tokenEndpoint,
+    clientId,
+    clientAuth: 'client_secret_post',
+    scopes: [],
+    clientSecret,
+    refreshToken,
+  });
+  return { clientId, clientSecret, refreshToken };
+}
+
+/**
  * Stores an access token the way another process's refresh does: in the keychain, then in the
  * token ledger. An engine that remembers the old token notices only the ledger moving; it reads
  * no secret for a status.

@@ -9,8 +9,8 @@ import { loadKeytar, type KeychainBackend } from '../../../main/node/keychain/ke
 import { engineParts } from '../../../main/node/engine/token-engine.js';
 import { locksDir } from '../../../main/node/paths.js';
 import { TokenLedger } from '../../../main/node/settings/token-ledger.js';
-import { addAccount } from '../../../main/node/sign-in/add-pasted-account.js';
 import {
+  addGoogleLikeAccount,
   addRotatingAccount,
   KeychainWithFailingWrites,
   openEngine,
@@ -63,15 +63,7 @@ describe('token custody under store faults', () => {
     const dir = await freshDir();
     const engine = openEngine(dir, SERVICE, { backend: async () => slow });
     // A provider that does not rotate: the write after the refresh is only a cache.
-    const { clientId, clientSecret } = provider.clients.googleLike;
-    await addAccount(engine, {
-      name: 'slow',
-      tokenEndpoint: provider.tokenEndpoint,
-      clientId,
-      clientSecret,
-      scopes: ['openid'],
-      refreshToken: await provider.mintRefreshToken(clientId),
-    });
+    await addGoogleLikeAccount(engine, provider, 'slow');
     let open: () => void = () => undefined;
     slow.gate = new Promise((resolve) => (open = resolve));
     const record = await engine.refresh('slow');
@@ -88,15 +80,7 @@ describe('token custody under store faults', () => {
     const slow = new KeychainWithSlowWrites(await loadKeytar());
     const dir = await freshDir();
     const engine = openEngine(dir, SERVICE, { backend: async () => slow });
-    const { clientId, clientSecret } = provider.clients.googleLike;
-    await addAccount(engine, {
-      name: 'kept',
-      tokenEndpoint: provider.tokenEndpoint,
-      clientId,
-      clientSecret,
-      scopes: ['openid'],
-      refreshToken: await provider.mintRefreshToken(clientId),
-    });
+    await addGoogleLikeAccount(engine, provider, 'kept');
     await engine.refresh('kept');
     const { createdAt } = engineParts(engine).settings.requireAccount('kept');
     // The first refresh after the sign-in is marked (nothing was known); it leaves word that it kept.
