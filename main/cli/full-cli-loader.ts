@@ -9,13 +9,13 @@ import type * as FullCliModule from './run-cli.js';
 type FullCli = typeof FullCliModule;
 
 /**
- * Most commands make an HTTP request or two and exit (./command-names.ts says which). undici parses HTTP with llhttp, compiled to
- * WebAssembly; V8 runs it on baseline (Liftoff) code at once, and after a little use starts
- * optimizing it with TurboFan on a background thread, which took ~40 ms of CPU that the process
- * then waited for at exit (Node drains V8's background tasks before it ends): a quarter of a
- * `tokentray refresh`. The baseline code parses a token response as fast as it arrives. Set
- * before the script is compiled, so its code cache is made and checked under the same flags (a
- * command's flags never change, and each command has its own cache).
+ * Most commands make an HTTP request or two and exit (./command-names.ts says which). undici
+ * parses HTTP with llhttp, compiled to WebAssembly; V8 runs it on baseline (Liftoff) code at once,
+ * and after a little use starts optimizing it with TurboFan on a background thread, which took
+ * ~40 ms of CPU that the process then waited for at exit (Node drains V8's background tasks before
+ * it ends): a quarter of a `tokentray refresh`. The baseline code parses a token response as fast
+ * as it arrives. Set before the script is compiled, so its code cache is made and checked under
+ * the same flags (a command's flags never change, and each command has its own cache).
  */
 export const NO_WASM_TIER_UP = '--wasm-tiering-budget=2000000000';
 
@@ -33,14 +33,15 @@ export function loadFullCli(
   env: NodeJS.ProcessEnv = process.env,
 ): FullCli & { saveCompiledCode(): void } {
   const file = fileURLToPath(new URL('./run-cli.cjs', import.meta.url));
-  // Built-ins are taken on first use, as node:crypto in ./code-cache.ts: the fast path never needs
-  // them, and importing node:module alone (for createRequire) cost its every start ~0.3 ms.
   const bytes = readFileSync(file);
   // Help, the version and mistyped commands share one file: a typo never names a file.
   const cacheName = isCommandName(command) ? command : 'other';
   const cache = codeCacheFile(resolveDataDir(env), cacheName, codeCacheKey(bytes));
   const text = bytes.toString('utf8');
   const cachedData = cache.read();
+  // node:v8, node:vm and node:module are taken here, on first use, as node:crypto in
+  // ./code-cache.ts: the fast path never needs them, and importing node:module alone (for
+  // createRequire) cost its every start ~0.3 ms.
   if (requestsThenExits(command))
     process.getBuiltinModule('node:v8').setFlagsFromString(NO_WASM_TIER_UP);
   // Node's own CommonJS wrapper: the bundle sees the same five names it would under require().
