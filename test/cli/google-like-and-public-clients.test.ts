@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { freshHome, inProcessTokentray } from '../support/cli-runner.js';
 import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
+import { pastedAdd } from '../support/pasted-add.js';
 
 const SERVICE = testService(import.meta.url);
 const { vault } = keychainOf(SERVICE);
@@ -23,25 +24,14 @@ describe('other client kinds', () => {
   after(() => provider.close());
 
   test('a Google-style client: discovery, client_secret_post, and a refresh token that stays the same', async () => {
-    const { clientId, clientSecret } = provider.clients.googleLike;
-    const rt = await provider.mintRefreshToken(clientId, { scope: 'openid offline_access email' });
+    const { args, env } = await pastedAdd(provider, 'google', {
+      client: 'googleLike',
+      discovery: true,
+      scope: 'openid offline_access email',
+    });
+    const rt = env.TOKENTRAY_REFRESH_TOKEN;
     provider.resetCounts();
-    const added = await tokentray(
-      [
-        'add',
-        'google',
-        '--issuer',
-        provider.issuer,
-        '--client-id',
-        clientId,
-        '--auth-method',
-        'client_secret_post',
-        '--scope',
-        'openid offline_access email',
-      ],
-      home,
-      { TOKENTRAY_CLIENT_SECRET: clientSecret, TOKENTRAY_REFRESH_TOKEN: rt },
-    );
+    const added = await tokentray(args, home, env);
     assert.equal(added.code, 0, added.stderr);
     const settings = JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as {
       accounts: Record<string, { tokenEndpoint: string; issuer: string; clientAuth: string }>;
