@@ -64,10 +64,10 @@ for f in "${all[@]}"; do
 done
 # Node's runner sorts the files it is given by path; each entry is a module whose name is its place
 # in this order, importing the test file (or files) that run from where they are.
-# The short files run a few to a process: most of such a file's CPU is loading modules (oidc-provider,
-# undici, keytar, the sources), which the files of one process share. Each still has its own keychain
-# service and folders; the long and middling files keep a process each, so they start first and the
-# groups fill the gaps.
+# The short files run a few to a process: most of such a file's CPU is loading modules
+# (oidc-provider, undici, keytar, the sources), which the files of one process share. Each still
+# has its own keychain service and folders; the long and middling files keep a process each, so
+# they start first and the groups fill the gaps.
 group_size="${TOKENTRAY_TEST_GROUP_SIZE:-6}"
 files=()
 rm -rf "$build/run-order"
