@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isTokenTrayError } from '../../main/common/errors.js';
 import { withFileLock } from '../../main/node/file-lock.js';
+import { breakLock, isDeadOrStale, look } from '../../main/node/lock-file.js';
 import { selfIdentity } from '../../main/node/process-identity.js';
 import { holdLock } from '../support/crash-helpers.js';
 
@@ -57,12 +58,8 @@ describe('file locks between processes', () => {
     await withFileLock(lock, async () => undefined, { staleMs: 300 });
     assert.ok(Date.now() - started >= 250, 'not before it was stale');
     // A dead holder named inside: taken over at once, as a dead holder's lock file is.
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     await mkdir(`${lock}.lock`, { recursive: true });
-    await writeFile(
-      holderFile,
-      JSON.stringify({ holder: { ...selfIdentity(), pid: dead }, nonce: 'older' }),
-    );
+    await writeFile(holderFile, JSON.stringify({ holder: deadHolder(), nonce: 'older' }));
     started = Date.now();
     assert.equal(await withFileLock(lock, async () => 'mine'), 'mine');
     assert.ok(Date.now() - started < 1_000, `waited ${Date.now() - started} ms`);
@@ -88,4 +85,67 @@ describe('file locks between processes', () => {
       holder.child.kill('SIGKILL');
     }
   });
+
+  // CI once saw a waiter give up on a lock nobody was using. It had read one holder's claim, and
+  // that holder released and exited before the waiter looked at the lock's age, which by then was
+  // another, live process's lock: judged dead by the first one's death, it was moved aside, its
+  // holder released it while it was away, and putting it back left a lock that nobody held.
+  test('a lock judged dead is removed only if it is still the lock judged, never a live one made since', async () => {
+    const home = await tempHome();
+    const lock = join(home, 'locks', 'settings.lock');
+    await mkdir(join(home, 'locks'), { recursive: true });
+    await writeFile(lock, JSON.stringify({ holder: deadHolder(), nonce: 'dead' }));
+    const judged = look(lock);
+    assert.ok(judged !== undefined && isDeadOrStale(judged, 20_000), 'judged dead');
+
+    // Another waiter removes the dead lock, and a live process takes the lock.
+    await rm(lock);
+    const holder = await holdLock(home, 'settings');
+    try {
+      const live = look(lock);
+      assert.equal(breakLock(lock, judged, 20_000), false);
+      assert.equal(look(lock)?.id, live?.id, 'the live lock is untouched');
+      assert.equal(live?.claim?.holder.pid, holder.child.pid);
+    } finally {
+      holder.child.kill('SIGKILL');
+    }
+  });
+
+  test('waiters take turns to remove a dead lock; a turn whose taker died is cleared', async () => {
+    const home = await tempHome();
+    const lock = join(home, 'locks', 'account-work.lock');
+    const turn = `${lock}.break`;
+    await mkdir(join(home, 'locks'), { recursive: true });
+    await writeFile(lock, JSON.stringify({ holder: deadHolder(), nonce: 'dead' }));
+    const judged = look(lock);
+    assert.ok(judged !== undefined);
+
+    // A live process's turn (this one's): the dead lock is left to it.
+    await writeFile(turn, JSON.stringify({ holder: selfIdentity(), nonce: 'live turn' }));
+    assert.equal(breakLock(lock, judged, 20_000), false);
+    assert.equal(look(lock)?.id, judged.id, 'the dead lock is still there');
+
+    // A dead process's turn: cleared, and then the dead lock is removed.
+    await writeFile(turn, JSON.stringify({ holder: deadHolder(), nonce: 'dead turn' }));
+    assert.equal(breakLock(lock, judged, 20_000), false);
+    assert.equal(look(turn), undefined, 'the dead turn is cleared');
+    assert.equal(breakLock(lock, judged, 20_000), true);
+    assert.equal(look(lock), undefined);
+    assert.equal(look(turn), undefined, 'a turn is given back');
+
+    // Through the lock itself: a dead turn and a dead lock delay nobody.
+    await writeFile(lock, JSON.stringify({ holder: deadHolder(), nonce: 'dead again' }));
+    await writeFile(turn, JSON.stringify({ holder: deadHolder(), nonce: 'dead turn' }));
+    const started = Date.now();
+    assert.equal(
+      await withFileLock(join(home, 'locks', 'account-work'), async () => 'mine'),
+      'mine',
+    );
+    assert.ok(Date.now() - started < 1_000, `waited ${Date.now() - started} ms`);
+  });
 });
+
+/** A holder on this host whose process has exited. */
+function deadHolder() {
+  return { ...selfIdentity(), pid: spawnSync(process.execPath, ['-e', '0']).pid };
+}

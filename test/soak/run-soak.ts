@@ -7,7 +7,9 @@
 //   a grant was lost (each loss must be reported by exit 4 at the next call, never by exit 0);
 // - kills during add and remove: accounts half-present after the next start (must be 0), and adds
 //   whose kept token did not work;
-// - a killed process's lock: the longest the next call took, against a call with no kill before it.
+// - a killed process's lock: the longest the next call took, against a call with no kill before it;
+// - a lock race among processes that exit right after releasing: turns with two holders, and waits
+//   for a lock nobody held (both must be 0).
 //
 // Bounded in count (SOAK_KILLS, default 30 per kind) and in time (SOAK_SECONDS, default 240).
 import { readFile, stat } from 'node:fs/promises';
@@ -17,6 +19,7 @@ import { SecretVault } from '../../main/node/keychain/secret-vault.js';
 import { freshHome, tokentray } from '../support/cli-runner.js';
 import { startTokentray } from '../support/crash-helpers.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
+import { lockRace } from './lock-race.js';
 import { pastedAdd } from '../support/pasted-add.js';
 
 const SERVICE = 'TokenTray-soak';
@@ -249,6 +252,14 @@ async function addRemoveKills(provider: LocalProvider, home: string): Promise<vo
   report({ figure: 'kills_during_add_remove', ...counts });
 }
 
+async function lockRaces(): Promise<void> {
+  const race = await lockRace(Number(process.env.SOAK_LOCK_RACES ?? 10));
+  report({ figure: 'lock_race', ...race });
+  if (race.two_holders > 0) fail(`${race.two_holders} lock turns had two holders`);
+  if (race.waits_over_2s + race.failed_processes + race.locks_left > 0)
+    fail('a racer waited for a lock nobody held, or a lock was left behind');
+}
+
 async function main(): Promise<void> {
   const provider = await startLocalProvider();
   const home = await freshHome();
@@ -256,6 +267,7 @@ async function main(): Promise<void> {
   try {
     await refreshKills(provider, home);
     await addRemoveKills(provider, home);
+    await lockRaces();
   } finally {
     for (const name of await vault.accountNames().catch(() => []))
       await vault.deleteAccount(name).catch(() => undefined);
