@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'secret_too_large'
   | 'settings_corrupt'
   | 'lock_timeout'
+  /** Another process took our lock over while this one was paused: it stopped before acting. */
+  | 'lock_lost'
   /** The data folder or config.json can be changed by someone else: they decide where secrets go. */
   | 'unsafe_data_dir'
   /** A stored secret was kept for other endpoints or another client than the account now names. */
@@ -54,6 +56,7 @@ const exitByCode: Record<ErrorCode, number> = {
   sign_in_required: EXIT.signInRequired,
   transient: EXIT.temporary,
   lock_timeout: EXIT.temporary,
+  lock_lost: EXIT.temporary,
   invalid_client: EXIT.failure,
   bad_response: EXIT.failure,
   discovery_failed: EXIT.failure,

@@ -3,9 +3,10 @@ import { basename } from 'node:path';
 import { TokenTrayError } from '../common/errors.js';
 import {
   breakLock,
-  claimed,
-  isDeadOrStale,
-  look,
+  tryClaim,
+  isDead,
+  isStale,
+  inspect,
   newClaim,
   release,
   type Claim,
@@ -17,31 +18,45 @@ export interface FileLockOptions {
   waitMs?: number;
   /**
    * A lock its holder stopped touching for this long is taken over: the holder is gone, or hung,
-   * on a host we cannot ask (a shared home folder). On this host a dead holder is seen at once.
+   * on a host we cannot ask (a shared home folder). On this host a dead holder is seen at once,
+   * and on Linux a running one keeps its lock, however long untouched.
    */
   staleMs?: number;
 }
 
 const POLL_MS = 25;
 
+/** What `fn` is given while it holds the lock. */
+export interface LockLease {
+  /**
+   * Throws `lock_lost` if the lock is no longer ours: this process was paused (stopped, or on a
+   * system without start times, asleep) past staleness and another took it over. Asked right
+   * before an act that must not be done twice, such as presenting a refresh token.
+   */
+  assertHeld(): void;
+}
+
 /**
  * Runs `fn` while holding a lock that other processes honour: `<path>.lock`, a file created
  * exclusively (O_EXCL) with the claim in it, naming the holder's pid and start time; its mtime is
  * kept fresh while the holder lives.
  *
- * A later caller takes the lock over at once when its holder is certainly dead (same host, pid gone
- * or reused), or once it is stale. Every caller waits at least until a stale lock would be taken
- * over, so a crashed holder can delay a caller but never make it fail.
+ * A later caller takes the lock over at once when its holder is certainly dead (same host, pid gone,
+ * reused or a zombie), or once it is stale: untouched for `staleMs`, watched by this caller for half
+ * that on its own clock, and not held by a process known to be running (./lock-file.ts says why).
+ * Every caller waits at least until a stale lock would be taken over, so a crashed holder can delay
+ * a caller but never make it fail.
  *
  * Older versions locked with a folder of that name (proper-lockfile's layout, later with the
  * claim in `holder.json` inside). Each kind excludes the other, since neither can be made where
- * the other exists, and both age by the same mtime; a folder's claim is read where it lies. An
- * older version cannot read a file's claim, so to it a dead holder's lock is stale only after
- * `staleMs`, as an unnamed one. A file, not a folder: one inode made, and one removed, per lock.
+ * the other exists, and both age by the same mtime; a folder's claim is read where it lies. The
+ * first versions with a lock file took a dead lock over by moving it aside, and ignore the turns
+ * of ./lock-file.ts: an app of such a version, left running after an update, can still race this
+ * one. A file, not a folder: one inode made, and one removed, per lock.
  */
 export async function withFileLock<T>(
   lockPath: string,
-  fn: () => Promise<T>,
+  fn: (lease: LockLease) => Promise<T>,
   options: FileLockOptions = {},
 ): Promise<T> {
   const staleMs = options.staleMs ?? 20_000;
@@ -58,7 +73,11 @@ export async function withFileLock<T>(
   );
   fresh.unref();
   try {
-    return await fn();
+    return await fn({
+      assertHeld: () => {
+        if (inspect(lock)?.claim?.nonce !== claim.nonce) throw lockLost(lockPath);
+      },
+    });
   } finally {
     clearInterval(fresh);
     release(lock, claim);
@@ -66,14 +85,27 @@ export async function withFileLock<T>(
 }
 
 async function acquire(lock: string, lockPath: string, waitMs: number, staleMs: number) {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
+  const deadline = performance.now() + waitMs;
+  // How long this waiter itself has seen the same lock, untouched, on its monotonic clock. A
+  // lock's age is wall time, which jumps when a machine wakes from sleep: at once every lock looks
+  // stale, before its holder's timer has had a chance to touch it again.
+  let watched = { id: '', since: 0 };
+  for (let quick = 0; ;) {
     const claim = newClaim();
-    if (claimed(lock, claim)) return claim;
-    const seen = look(lock);
-    if (seen === undefined) continue; // released meanwhile
-    if (isDeadOrStale(seen, staleMs) && breakLock(lock, seen, staleMs)) continue;
-    if (Date.now() >= deadline) throw lockTimeout(lockPath, waitMs, seen.claim);
+    if (tryClaim(lock, claim)) return claim;
+    const seen = inspect(lock);
+    if (seen !== undefined && seen.id !== watched.id)
+      watched = { id: seen.id, since: performance.now() };
+    const breakable =
+      seen !== undefined &&
+      (isDead(seen) ||
+        (isStale(seen, staleMs) && performance.now() - watched.since >= staleMs / 2));
+    // Released meanwhile, or just removed: try again at once, but only a few times in a row (on
+    // Windows a removed file lingers until every handle on it is closed).
+    if ((seen === undefined || (breakable && breakLock(lock, seen, staleMs))) && quick++ < 3)
+      continue;
+    if (performance.now() >= deadline) throw lockTimeout(lockPath, waitMs, seen?.claim);
+    quick = 0;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -96,5 +128,13 @@ function lockTimeout(lockPath: string, waitMs: number, other: Claim | undefined)
     {
       hint: 'It is still running: let it finish, or end it, then try again. A lock whose holder has died is taken over at once.',
     },
+  );
+}
+
+function lockLost(lockPath: string): TokenTrayError {
+  return new TokenTrayError(
+    'lock_lost',
+    `Another TokenTray process took over ${describeLock(lockPath)} while this one was paused, so this one stopped before changing anything.`,
+    { hint: 'Try again: what the other process did is then used.' },
   );
 }

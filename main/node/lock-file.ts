@@ -12,13 +12,14 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
+  isCertainlyAlive,
   isCertainlyDead,
   isProcessIdentity,
   selfIdentity,
   type ProcessIdentity,
 } from './process-identity.js';
 
-// One lock file, as ./file-lock.ts uses it: claimed exclusively, looked at through one open file,
+// One lock file, as ./file-lock.ts uses it: claimed exclusively, inspected through one open file,
 // broken only in turns and only if still the lock judged, and released by its own holder alone.
 
 /** Who holds a lock; `nonce` tells this claim from a later one by a reused pid or the same pid. */
@@ -40,7 +41,7 @@ export function newClaim(): Claim {
  * write: a lock without a claim can only be taken over once stale, so a kill must not find time
  * to land in between. A write that fails takes its empty file away again.
  */
-export function claimed(lock: string, claim: Claim): boolean {
+export function tryClaim(lock: string, claim: Claim): boolean {
   let fd: number;
   try {
     fd = createExclusively(lock);
@@ -81,8 +82,8 @@ function createExclusively(lock: string): number {
   }
 }
 
-/** What one look at a lock showed: the claim, its age and its identity, all of the same file. */
-export interface Seen {
+/** What one inspection of a lock showed: its claim, its age and its identity, all of one file. */
+export interface LockSnapshot {
   claim: Claim | undefined;
   ageMs: number;
   /**
@@ -94,12 +95,12 @@ export interface Seen {
 }
 
 /**
- * Looks at a lock through one open file, so that its claim and its age belong to the same lock.
+ * Inspects a lock through one open file, so that its claim and its age belong to the same lock.
  * Read from two lookups they need not: a waiter read a holder's claim, the holder released and
  * exited, another process took the lock, and the waiter judged that new, live lock by the first
  * holder's death.
  */
-export function look(lock: string): Seen | undefined {
+export function inspect(lock: string): LockSnapshot | undefined {
   let fd: number;
   try {
     fd = openSync(lock, 'r');
@@ -107,17 +108,17 @@ export function look(lock: string): Seen | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     // A folder where it cannot be opened (Windows), or a released file lingering there.
     const st = statNow(lock);
-    return st && seenOf(st, st.isDirectory() ? folderClaim(lock) : undefined);
+    return st && snapshotOf(st, st.isDirectory() ? folderClaim(lock) : undefined);
   }
   try {
     const st = fstatSync(fd, { bigint: true });
-    return seenOf(st, st.isDirectory() ? folderClaim(lock) : toClaim(readFileSync(fd, 'utf8')));
+    return snapshotOf(st, st.isDirectory() ? folderClaim(lock) : toClaim(readFileSync(fd, 'utf8')));
   } finally {
     closeSync(fd);
   }
 }
 
-function seenOf(st: BigIntStats, claim: Claim | undefined): Seen {
+function snapshotOf(st: BigIntStats, claim: Claim | undefined): LockSnapshot {
   return {
     claim,
     ageMs: Date.now() - Number(st.mtimeMs),
@@ -143,8 +144,17 @@ function folderClaim(lock: string): Claim | undefined {
   }
 }
 
-export function isDeadOrStale(seen: Seen, staleMs: number): boolean {
-  return (seen.claim !== undefined && isCertainlyDead(seen.claim.holder)) || seen.ageMs > staleMs;
+/** Its holder is certainly gone (see isCertainlyDead): the lock can be taken over at once. */
+export function isDead(seen: LockSnapshot): boolean {
+  return seen.claim !== undefined && isCertainlyDead(seen.claim.holder);
+}
+
+/**
+ * Untouched for `staleMs` by wall time, and not held by a process known to be running. The
+ * waiter's own watch (../file-lock.ts) is what tells a gone holder from a machine that just woke.
+ */
+export function isStale(seen: LockSnapshot, staleMs: number): boolean {
+  return seen.ageMs > staleMs && !(seen.claim !== undefined && isCertainlyAlive(seen.claim.holder));
 }
 
 /**
@@ -157,41 +167,47 @@ export function isDeadOrStale(seen: Seen, staleMs: number): boolean {
  *
  * Nothing is moved aside and put back: a live lock moved by mistake could be released, or taken,
  * while it was away, and putting it back would leave a lock nobody holds, or two holders.
+ *
+ * What stays open: removal is by path, so a process paused between a look and its unlink can
+ * still remove a newer lock. Within a turn only a holder can change the lock, and a dead one
+ * cannot; a stale one is certainly alive nowhere we can tell (another host, or no start time), and
+ * would have to release it, and another process take it, in those microseconds. Clearing a dead
+ * turn has the same window, after a turn's holder was killed within its turn.
  */
-export function breakLock(lock: string, judged: Seen, staleMs: number): boolean {
+export function breakLock(lock: string, judged: LockSnapshot, staleMs: number): boolean {
   const turnLock = `${lock}.break`;
   const turn = newClaim();
-  if (!claimed(turnLock, turn)) {
-    const other = look(turnLock);
-    if (other !== undefined && isDeadOrStale(other, staleMs)) removeLock(turnLock, other.folder);
+  if (!tryClaim(turnLock, turn)) {
+    const other = inspect(turnLock);
+    if (other !== undefined && (isDead(other) || isStale(other, staleMs)))
+      removeLock(turnLock, other.folder);
     return false;
   }
   try {
-    // Only the lock's holder removes it otherwise, and a dead one cannot: what is judged here is
-    // what is removed. (A stale holder that was only hung could release it in between.)
-    if (look(lock)?.id !== judged.id) return false;
-    removeLock(lock, judged.folder);
-    return true;
+    return inspect(lock)?.id === judged.id && removeLock(lock, judged.folder);
   } finally {
     release(turnLock, turn);
   }
 }
 
-function removeLock(path: string, folder: boolean): void {
+/** true if it is gone: a lock that cannot be removed (a folder we may not empty) is not. */
+function removeLock(path: string, folder: boolean): boolean {
   try {
     if (folder) rmSync(path, { recursive: true, force: true });
     else unlinkSync(path);
-  } catch {
-    // Gone already.
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
   }
 }
 
 /**
- * Releases our own claim only: if ours was taken over (we hung past staleness), the new holder's
- * stays. Checked and removed synchronously, with nothing between the two, in one step.
+ * Releases our own claim only: if ours was taken over (we were stale, on a host or system where
+ * that is allowed), the new holder's stays. The check and the unlink are back to back, both
+ * synchronous; a takeover can only land between them in that case.
  */
 export function release(lock: string, claim: Claim): void {
-  if (look(lock)?.claim?.nonce !== claim.nonce) return;
+  if (inspect(lock)?.claim?.nonce !== claim.nonce) return;
   removeLock(lock, false);
 }
 

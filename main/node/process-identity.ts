@@ -16,13 +16,14 @@ export interface ProcessIdentity {
 let self: ProcessIdentity | undefined;
 
 export function selfIdentity(): ProcessIdentity {
-  self ??= { host: hostname(), pid: process.pid, start: startTimeOf(process.pid) };
+  self ??= { host: hostname(), pid: process.pid, start: procStat(process.pid)?.start };
   return self;
 }
 
 /**
  * true when the process is certainly gone, false when it is (or may be) alive. Another host's
- * process cannot be asked: it counts as alive, and only staleness ends its claim.
+ * process cannot be asked: it counts as alive, and only staleness ends its claim. A zombie (exited,
+ * not yet reaped by its parent) is gone: it will never release anything.
  */
 export function isCertainlyDead(holder: ProcessIdentity): boolean {
   if (holder.host !== hostname()) return false;
@@ -33,17 +34,35 @@ export function isCertainlyDead(holder: ProcessIdentity): boolean {
     // EPERM: it exists but belongs to someone else, which is not our holder only if start differs.
     if ((err as NodeJS.ErrnoException).code === 'ESRCH') return true;
   }
-  const start = startTimeOf(holder.pid);
-  return holder.start !== undefined && start !== undefined && start !== holder.start;
+  const now = procStat(holder.pid);
+  if (now?.state === 'Z') return true;
+  return holder.start !== undefined && now?.start !== undefined && now.start !== holder.start;
 }
 
-/** Field 22 of /proc/<pid>/stat; the command name before it may hold spaces, so count from ')'. */
-function startTimeOf(pid: number): number | undefined {
+/**
+ * true only when the holder is this host's running process itself, not a reused pid: its start
+ * time matches (Linux). Such a holder keeps its lock however long it goes untouched: it may be
+ * stopped, or the machine may have slept, and a waiter that took the lock over then would work
+ * beside it, presenting a refresh token it may be presenting too. Elsewhere nothing tells a
+ * reused pid from the holder, so there staleness still ends a claim.
+ */
+export function isCertainlyAlive(holder: ProcessIdentity): boolean {
+  if (holder.host !== hostname() || holder.start === undefined) return false;
+  if (holder.pid === process.pid) return holder.start === selfIdentity().start;
+  const now = procStat(holder.pid);
+  return now !== undefined && now.state !== 'Z' && now.start === holder.start;
+}
+
+/**
+ * Fields 3 (state) and 22 (start time) of /proc/<pid>/stat; the command name before them may hold
+ * spaces, so count from the last ')'. undefined where there is no /proc, or no such process.
+ */
+function procStat(pid: number): { state: string; start: number | undefined } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const value = Number(fields[19]);
-    return Number.isFinite(value) ? value : undefined;
+    const start = Number(fields[19]);
+    return { state: fields[0] ?? '', start: Number.isFinite(start) ? start : undefined };
   } catch {
     return undefined;
   }

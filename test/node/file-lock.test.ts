@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isTokenTrayError } from '../../main/common/errors.js';
 import { withFileLock } from '../../main/node/file-lock.js';
-import { breakLock, isDeadOrStale, look } from '../../main/node/lock-file.js';
+import { breakLock, inspect, isDead } from '../../main/node/lock-file.js';
 import { selfIdentity } from '../../main/node/process-identity.js';
 import { holdLock } from '../support/crash-helpers.js';
+import { waitFor } from '../support/wait-for.js';
 
 const tempHome = () => mkdtemp(join(tmpdir(), 'tokentray-lock-'));
 
@@ -52,8 +53,12 @@ describe('file locks between processes', () => {
     const lock = join(home, 'locks', 'account-old');
     const holderFile = join(`${lock}.lock`, 'holder.json');
     await mkdir(`${lock}.lock`, { recursive: true });
-    // A live holder named inside, as older versions wrote it (this process): honoured until stale.
-    await writeFile(holderFile, JSON.stringify({ holder: selfIdentity(), nonce: 'older' }));
+    // A holder named inside, as older versions wrote it, on a host we cannot ask: honoured until
+    // stale.
+    await writeFile(
+      holderFile,
+      JSON.stringify({ holder: { ...selfIdentity(), host: 'elsewhere' }, nonce: 'older' }),
+    );
     let started = Date.now();
     await withFileLock(lock, async () => undefined, { staleMs: 300 });
     assert.ok(Date.now() - started >= 250, 'not before it was stale');
@@ -95,16 +100,16 @@ describe('file locks between processes', () => {
     const lock = join(home, 'locks', 'settings.lock');
     await mkdir(join(home, 'locks'), { recursive: true });
     await writeFile(lock, JSON.stringify({ holder: deadHolder(), nonce: 'dead' }));
-    const judged = look(lock);
-    assert.ok(judged !== undefined && isDeadOrStale(judged, 20_000), 'judged dead');
+    const judged = inspect(lock);
+    assert.ok(judged !== undefined && isDead(judged), 'judged dead');
 
     // Another waiter removes the dead lock, and a live process takes the lock.
     await rm(lock);
     const holder = await holdLock(home, 'settings');
     try {
-      const live = look(lock);
+      const live = inspect(lock);
       assert.equal(breakLock(lock, judged, 20_000), false);
-      assert.equal(look(lock)?.id, live?.id, 'the live lock is untouched');
+      assert.equal(inspect(lock)?.id, live?.id, 'the live lock is untouched');
       assert.equal(live?.claim?.holder.pid, holder.child.pid);
     } finally {
       holder.child.kill('SIGKILL');
@@ -117,21 +122,21 @@ describe('file locks between processes', () => {
     const turn = `${lock}.break`;
     await mkdir(join(home, 'locks'), { recursive: true });
     await writeFile(lock, JSON.stringify({ holder: deadHolder(), nonce: 'dead' }));
-    const judged = look(lock);
+    const judged = inspect(lock);
     assert.ok(judged !== undefined);
 
     // A live process's turn (this one's): the dead lock is left to it.
     await writeFile(turn, JSON.stringify({ holder: selfIdentity(), nonce: 'live turn' }));
     assert.equal(breakLock(lock, judged, 20_000), false);
-    assert.equal(look(lock)?.id, judged.id, 'the dead lock is still there');
+    assert.equal(inspect(lock)?.id, judged.id, 'the dead lock is still there');
 
     // A dead process's turn: cleared, and then the dead lock is removed.
     await writeFile(turn, JSON.stringify({ holder: deadHolder(), nonce: 'dead turn' }));
     assert.equal(breakLock(lock, judged, 20_000), false);
-    assert.equal(look(turn), undefined, 'the dead turn is cleared');
+    assert.equal(inspect(turn), undefined, 'the dead turn is cleared');
     assert.equal(breakLock(lock, judged, 20_000), true);
-    assert.equal(look(lock), undefined);
-    assert.equal(look(turn), undefined, 'a turn is given back');
+    assert.equal(inspect(lock), undefined);
+    assert.equal(inspect(turn), undefined, 'a turn is given back');
 
     // Through the lock itself: a dead turn and a dead lock delay nobody.
     await writeFile(lock, JSON.stringify({ holder: deadHolder(), nonce: 'dead again' }));
@@ -142,6 +147,85 @@ describe('file locks between processes', () => {
       'mine',
     );
     assert.ok(Date.now() - started < 1_000, `waited ${Date.now() - started} ms`);
+  });
+  test('a lock that looks stale is taken over only once this waiter has watched it untouched', async () => {
+    // A machine that wakes from sleep sees every lock's mtime as old at once, before any holder's
+    // timer has touched its lock again: age alone is no sign that the holder is gone.
+    const home = await tempHome();
+    const lock = join(home, 'locks', 'settings.lock');
+    await mkdir(lock, { recursive: true });
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(lock, hourAgo, hourAgo);
+    const started = performance.now();
+    await withFileLock(join(home, 'locks', 'settings'), async () => undefined, { staleMs: 400 });
+    const waited = performance.now() - started;
+    assert.ok(waited >= 200, `taken over after ${Math.round(waited)} ms of watching`);
+  });
+
+  test(
+    'a running holder keeps its lock however long it goes untouched (stopped, or asleep)',
+    { skip: process.platform !== 'linux' && 'only Linux tells a running holder from a reused pid' },
+    async () => {
+      const home = await tempHome();
+      const holder = await holdLock(home, 'account-work', { staleMs: 300 });
+      const lock = join(home, 'locks', 'account-work.lock');
+      try {
+        holder.child.kill('SIGSTOP');
+        await waitFor('the stopped holder’s lock to go stale', () => {
+          const seen = inspect(lock);
+          return seen !== undefined && seen.ageMs > 600;
+        });
+        let ran = false;
+        await assert.rejects(
+          withFileLock(join(home, 'locks', 'account-work'), async () => (ran = true), {
+            staleMs: 300,
+            waitMs: 0, // raised to staleMs + 5 s: past staleness, well past the watch
+          }),
+          (err) =>
+            isTokenTrayError(err, 'lock_timeout') && err.message.includes(`process ${holder.pid}`),
+        );
+        assert.equal(ran, false, 'no second holder while the first one lives');
+      } finally {
+        holder.child.kill('SIGKILL');
+      }
+    },
+  );
+
+  test(
+    'a holder that exited but was never reaped (a zombie) is dead: its lock is taken over at once',
+    { skip: process.platform !== 'linux' && 'zombies are read from /proc' },
+    async () => {
+      const home = await tempHome();
+      const holder = await holdLock(home, 'account-work', { parentNeverReaps: true });
+      try {
+        process.kill(holder.pid, 'SIGKILL');
+        await waitFor('the holder to be a zombie', async () =>
+          (await readFile(`/proc/${holder.pid}/stat`, 'utf8')).includes(') Z '),
+        );
+        const started = Date.now();
+        assert.equal(
+          await withFileLock(join(home, 'locks', 'account-work'), async () => 'mine'),
+          'mine',
+        );
+        assert.ok(Date.now() - started < 1_000, `waited ${Date.now() - started} ms`);
+      } finally {
+        holder.child.kill('SIGKILL');
+      }
+    },
+  );
+  test('a holder is told, when it asks, that its lock was taken over, and leaves the new holder’s', async () => {
+    const home = await tempHome();
+    const lock = join(home, 'locks', 'settings.lock');
+    const other = { holder: { ...selfIdentity(), host: 'elsewhere' }, nonce: 'theirs' };
+    await withFileLock(join(home, 'locks', 'settings'), async (lease) => {
+      lease.assertHeld();
+      await writeFile(lock, JSON.stringify(other));
+      assert.throws(
+        () => lease.assertHeld(),
+        (err) => isTokenTrayError(err, 'lock_lost') && err.message.includes('settings file'),
+      );
+    });
+    assert.deepEqual(JSON.parse(await readFile(lock, 'utf8')), other);
   });
 });
 

@@ -253,7 +253,7 @@ async function addRemoveKills(provider: LocalProvider, home: string): Promise<vo
 }
 
 async function lockRaces(): Promise<void> {
-  const race = await lockRace(Number(process.env.SOAK_LOCK_RACES ?? 10));
+  const race = await lockRace({ rounds: Number(process.env.SOAK_LOCK_RACES ?? 10), timeLeft });
   report({ figure: 'lock_race', ...race });
   if (race.two_holders > 0) fail(`${race.two_holders} lock turns had two holders`);
   if (race.waits_over_2s + race.failed_processes + race.locks_left > 0)

@@ -35,24 +35,35 @@ export function startTokentray(args: string[], home: string, env: NodeJS.Process
 
 /**
  * Another TokenTray process holding one of the data folder's locks (`settings`, `account-NAME`)
- * through the product's own withFileLock, until it is killed. Resolves once the lock is held.
+ * through the product's own withFileLock, until it is killed. Resolves once the lock is held, with
+ * the holder's pid. With `parentNeverReaps`, the holder runs under a `sleep` that never waits for
+ * it, so once killed it stays a zombie; `child` is then that parent.
  */
 export async function holdLock(
   dataDir: string,
   lock: string,
-  options: { staleMs?: number } = {},
-): Promise<Victim> {
-  const script = `import(${JSON.stringify(FILE_LOCK)}).then((m) => m.withFileLock(${JSON.stringify(`${dataDir}/locks/${lock}`)}, () => { process.stdout.write('held\\n'); setInterval(() => undefined, 1 << 30); return new Promise(() => {}); }, ${JSON.stringify(options)}));`;
+  options: { staleMs?: number; parentNeverReaps?: boolean } = {},
+): Promise<Victim & { pid: number }> {
+  const { parentNeverReaps = false, ...lockOptions } = options;
+  const script = `import(${JSON.stringify(FILE_LOCK)}).then((m) => m.withFileLock(${JSON.stringify(`${dataDir}/locks/${lock}`)}, () => { process.stdout.write('held ' + process.pid + '\\n'); setInterval(() => undefined, 1 << 30); return new Promise(() => {}); }, ${JSON.stringify(lockOptions)}));`;
+  const holder = ['--import', 'tsx', '-e', script];
   const victim = track(
-    spawn(process.execPath, ['--import', 'tsx', '-e', script], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
+    parentNeverReaps
+      ? spawn('sh', ['-c', '"$@" & exec sleep 600', 'sh', process.execPath, ...holder], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+      : spawn(process.execPath, holder, { stdio: ['ignore', 'pipe', 'pipe'] }),
   );
-  await new Promise<void>((resolve, reject) => {
-    victim.child.stdout?.on('data', (d: Buffer) => d.toString().includes('held') && resolve());
+  const pid = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    victim.child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const held = /held (\d+)\n/.exec(out);
+      if (held) resolve(Number(held[1]));
+    });
     void victim.exited.then((e) => reject(new Error(`lock holder exited: ${e.stderr}`)));
   });
-  return victim;
+  return { ...victim, pid };
 }
 
 /**

@@ -46,12 +46,16 @@ export async function requestGrant(
   refreshToken: string | undefined,
   policy: RetryPolicy,
   clock: Clock,
+  /** Asked before each request, and throws to stop: the account lock is still ours. */
+  mayPresent: () => void = () => undefined,
 ): Promise<RefreshOutcome> {
   const machine = account.grant === 'client_credentials';
-  const request = (): Promise<RefreshOutcome> =>
-    machine
+  const request = (): Promise<RefreshOutcome> => {
+    mayPresent();
+    return machine
       ? client.clientCredentials(account, secret)
       : client.refresh(account, secret, refreshToken ?? '');
+  };
   let retriedLostAnswer = false;
   for (let attempt = 0; ; attempt++) {
     try {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { AccessTokenRecord, Account } from '../../common/account.js';
 import type { Clock } from '../../common/clock.js';
 import { asTokenTrayError } from '../../common/errors.js';
-import { withFileLock } from '../file-lock.js';
+import { withFileLock, type LockLease } from '../file-lock.js';
 import type { TokenClient } from '../oauth/token-client.js';
 import { locksDir } from '../paths.js';
 import type { AccountHealth } from './account-health.js';
@@ -46,8 +46,8 @@ export class LockedRefresh {
       const known = new Promise<AccessTokenRecord>((resolve) => (handOut = resolve));
       const locked = withFileLock(
         join(locksDir(this.parts.dataDir), `account-${name}`),
-        async () => {
-          const got = await this.holdingLock(name, state, need);
+        async (lease) => {
+          const got = await this.holdingLock(name, state, need, lease);
           handOut?.(got);
           await state.saving;
           return got;
@@ -70,6 +70,7 @@ export class LockedRefresh {
     name: string,
     state: AccountState,
     need: Need,
+    lease: LockLease,
   ): Promise<AccessTokenRecord> {
     const { sync, health, custody, clock } = this.parts;
     const { account } = this.parts.usable(name);
@@ -112,6 +113,11 @@ export class LockedRefresh {
         refreshToken,
         this.parts.retry,
         clock,
+        // Still ours, before each try? A process that stood still past staleness (stopped, or a
+        // machine asleep where nothing tells a running holder from a reused pid) may find the
+        // lock taken over: the new holder may be presenting this very refresh token, and a
+        // second presentation makes a rotating server revoke the whole grant.
+        () => lease.assertHeld(),
       );
     } catch (err) {
       const error = asTokenTrayError(err);

@@ -31,7 +31,7 @@ export async function tokenForCaller(
   } catch (err) {
     const held = source.held();
     const error = asTokenTrayError(err);
-    const passing = error.code === 'transient' || error.code === 'lock_timeout';
+    const passing = ['transient', 'lock_timeout', 'lock_lost'].includes(error.code);
     if (minTtl !== undefined || !passing || held === undefined) throw error;
     const left = Math.floor((held.expiresAt - source.now()) / 1000);
     if (left <= 0) throw error;

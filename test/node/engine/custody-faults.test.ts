@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import { isTokenTrayError } from '../../../main/common/errors.js';
 import { loadKeytar, type KeychainBackend } from '../../../main/node/keychain/keychain-backend.js';
 import { engineParts } from '../../../main/node/engine/token-engine.js';
+import { TokenClient } from '../../../main/node/oauth/token-client.js';
 import { locksDir } from '../../../main/node/paths.js';
+import { addAccount } from '../../../main/node/sign-in/add-pasted-account.js';
 import { TokenLedger } from '../../../main/node/settings/token-ledger.js';
 import {
   addGoogleLikeAccount,
@@ -15,9 +17,11 @@ import {
   KeychainWithFailingWrites,
   openEngine,
 } from '../../support/engine-fixture.js';
+import { startBadTokenEndpoint } from '../../support/bad-token-endpoint.js';
 import { isActive } from '../../support/introspect.js';
 import { testService } from '../../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../../support/local-provider.js';
+import { ManualClock } from '../../support/manual-clock.js';
 import { waitFor } from '../../support/wait-for.js';
 
 // The custody of tokens when the stores around the engine misbehave: a keychain write that is
@@ -178,5 +182,44 @@ describe('token custody under store faults', () => {
     const record = await engine.refresh('ledger');
     assert.ok(await isActive(provider, record.accessToken));
     assert.ok(existsSync(join(dir, 'state')), 'the ledger is written again');
+  });
+  test('a retry after the account lock was taken over (this process stood still past staleness) presents nothing', async () => {
+    const server = await startBadTokenEndpoint();
+    try {
+      const clock = new ManualClock(Date.now());
+      const dir = await freshDir();
+      const engine = openEngine(dir, SERVICE, {
+        clock,
+        client: new TokenClient({ now: () => clock.now() }),
+        retry: { retries: 1, baseMs: 1_000, capMs: 1_000, maxWaitMs: 5_000 },
+      });
+      server.setCurrent('ok');
+      await addAccount(engine, {
+        name: 'paused',
+        tokenEndpoint: server.currentUrl,
+        clientId: 'client-1',
+        scopes: [],
+        clientSecret: 'paused-client-secret',
+        refreshToken: 'paused-refresh-token-0001',
+      });
+      server.setCurrent('server-error');
+      const asked = server.requests();
+      clock.advance(1_000); // a forced refresh replaces a token issued before it was asked for
+      const refreshing = engine.refresh('paused');
+      refreshing.catch(() => undefined);
+      await waitFor('the retry delay after an HTTP 503', () => clock.pendingTimers > 0);
+      assert.equal(server.requests(), asked + 1);
+      // While it waits, another host's process takes the account lock over.
+      const lock = `${join(locksDir(dir), 'account-paused')}.lock`;
+      const other = { holder: { host: 'elsewhere', pid: 1 }, nonce: 'theirs' };
+      writeFileSync(lock, JSON.stringify(other));
+      server.setCurrent('ok');
+      clock.advance(clock.nextTimerIn() ?? 0);
+      await assert.rejects(refreshing, (err) => isTokenTrayError(err, 'lock_lost'));
+      assert.equal(server.requests(), asked + 1, 'the refresh token was not presented again');
+      assert.ok(existsSync(lock), 'the other holder’s lock is left to it');
+    } finally {
+      await server.close();
+    }
   });
 });
