@@ -11,7 +11,7 @@ import {
   release,
   type Claim,
 } from './lock-file.js';
-import { selfIdentity } from './process-identity.js';
+import { isStopped, selfIdentity } from './process-identity.js';
 
 export interface FileLockOptions {
   /** How long to wait for another process to finish. A refresh can take up to its HTTP timeout. */
@@ -96,10 +96,12 @@ async function acquire(lock: string, lockPath: string, waitMs: number, staleMs: 
     const seen = inspect(lock);
     if (seen !== undefined && seen.id !== watched.id)
       watched = { id: seen.id, since: performance.now() };
+    const watchedMs = performance.now() - watched.since;
+    // Watched for all of staleMs, a lock is stale whatever its mtime says: a clock set back, or
+    // another host's running ahead, would otherwise keep a dead holder's lock young for hours.
     const breakable =
       seen !== undefined &&
-      (isDead(seen) ||
-        (isStale(seen, staleMs) && performance.now() - watched.since >= staleMs / 2));
+      (isDead(seen) || (isStale(seen, staleMs, watchedMs >= staleMs) && watchedMs >= staleMs / 2));
     // Released meanwhile, or just removed: try again at once, but only a few times in a row (on
     // Windows a removed file lingers until every handle on it is closed).
     if ((seen === undefined || (breakable && breakLock(lock, seen, staleMs))) && quick++ < 3)
@@ -122,6 +124,15 @@ function lockTimeout(lockPath: string, waitMs: number, other: Claim | undefined)
   const who =
     other === undefined ? 'Another TokenTray process' : `TokenTray process ${other.holder.pid}`;
   const where = other !== undefined && other.holder.host !== selfIdentity().host;
+  if (other !== undefined && isStopped(other.holder)) {
+    return new TokenTrayError(
+      'lock_timeout',
+      `${who} holds ${describeLock(lockPath)} and is stopped (suspended with Ctrl-Z, or in a debugger), so this one gave up waiting after ${Math.round(waitMs / 1000)} s.`,
+      {
+        hint: `Let it go on (\`fg\` in its terminal, or \`kill -CONT ${other.holder.pid}\`), or end it, then try again.`,
+      },
+    );
+  }
   return new TokenTrayError(
     'lock_timeout',
     `${who}${where ? ` on ${other.holder.host}` : ''} has been working on ${describeLock(lockPath)} for over ${Math.round(waitMs / 1000)} s, so this one gave up waiting.`,
@@ -134,7 +145,7 @@ function lockTimeout(lockPath: string, waitMs: number, other: Claim | undefined)
 function lockLost(lockPath: string): TokenTrayError {
   return new TokenTrayError(
     'lock_lost',
-    `Another TokenTray process took over ${describeLock(lockPath)} while this one was paused, so this one stopped before changing anything.`,
+    `Another TokenTray process took over ${describeLock(lockPath)} while this one was paused, so this one stopped before presenting anything.`,
     { hint: 'Try again: what the other process did is then used.' },
   );
 }

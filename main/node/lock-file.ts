@@ -38,8 +38,8 @@ export function newClaim(): Claim {
 
 /**
  * Creates the lock file with our claim in it, synchronously, from the exclusive create to the
- * write: a lock without a claim can only be taken over once stale, so a kill must not find time
- * to land in between. A write that fails takes its empty file away again.
+ * write: a lock without a claim can only be taken over once stale, so the time for a kill to land
+ * in between is kept to two system calls. A write that fails takes its empty file away again.
  */
 export function tryClaim(lock: string, claim: Claim): boolean {
   let fd: number;
@@ -150,11 +150,13 @@ export function isDead(seen: LockSnapshot): boolean {
 }
 
 /**
- * Untouched for `staleMs` by wall time, and not held by a process known to be running. The
- * waiter's own watch (../file-lock.ts) is what tells a gone holder from a machine that just woke.
+ * Untouched for `staleMs` by wall time (or, `watchedLongEnough`, by the waiter's own watch), and
+ * not held by a process known to be running. The waiter's own watch (../file-lock.ts) is also what
+ * tells a gone holder from a machine that just woke.
  */
-export function isStale(seen: LockSnapshot, staleMs: number): boolean {
-  return seen.ageMs > staleMs && !(seen.claim !== undefined && isCertainlyAlive(seen.claim.holder));
+export function isStale(seen: LockSnapshot, staleMs: number, watchedLongEnough = false): boolean {
+  if (seen.claim !== undefined && isCertainlyAlive(seen.claim.holder)) return false;
+  return watchedLongEnough || seen.ageMs > staleMs;
 }
 
 /**

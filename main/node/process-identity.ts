@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /**
@@ -11,14 +11,39 @@ export interface ProcessIdentity {
   pid: number;
   /** Start time in clock ticks since boot (Linux), or undefined where it cannot be read. */
   start?: number | undefined;
+  /**
+   * Which pids `pid` is one of (Linux): the boot's id and the pid namespace. A claim made before
+   * the last reboot is dead, whatever runs under its pid now; one from another namespace (a
+   * sandboxed app beside us) cannot be judged by its pid at all.
+   */
+  boot?: string | undefined;
+  pidNs?: string | undefined;
 }
 
 let self: ProcessIdentity | undefined;
 
 export function selfIdentity(): ProcessIdentity {
-  self ??= { host: hostname(), pid: process.pid, start: procStat(process.pid)?.start };
+  self ??= {
+    host: hostname(),
+    pid: process.pid,
+    start: procStat(process.pid)?.start,
+    boot: readOr(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()),
+    pidNs: readOr(() => readlinkSync('/proc/self/ns/pid')),
+  };
   return self;
 }
+
+function readOr(read: () => string): string | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Both known and different: claims of older versions name neither, and are judged as before. */
+const differ = (a: string | undefined, b: string | undefined) =>
+  a !== undefined && b !== undefined && a !== b;
 
 /**
  * true when the process is certainly gone, false when it is (or may be) alive. Another host's
@@ -27,6 +52,9 @@ export function selfIdentity(): ProcessIdentity {
  */
 export function isCertainlyDead(holder: ProcessIdentity): boolean {
   if (holder.host !== hostname()) return false;
+  const me = selfIdentity();
+  if (differ(holder.boot, me.boot)) return true;
+  if (differ(holder.pidNs, me.pidNs)) return false;
   if (holder.pid === process.pid) return holder.start !== selfIdentity().start;
   try {
     process.kill(holder.pid, 0);
@@ -47,10 +75,19 @@ export function isCertainlyDead(holder: ProcessIdentity): boolean {
  * reused pid from the holder, so there staleness still ends a claim.
  */
 export function isCertainlyAlive(holder: ProcessIdentity): boolean {
+  const me = selfIdentity();
   if (holder.host !== hostname() || holder.start === undefined) return false;
+  if (holder.boot === undefined || holder.boot !== me.boot || holder.pidNs !== me.pidNs)
+    return false;
   if (holder.pid === process.pid) return holder.start === selfIdentity().start;
   const now = procStat(holder.pid);
   return now !== undefined && now.state !== 'Z' && now.start === holder.start;
+}
+
+/** A running holder that is stopped (Ctrl-Z, a debugger): it keeps its lock until it goes on. */
+export function isStopped(holder: ProcessIdentity): boolean {
+  const state = isCertainlyAlive(holder) ? procStat(holder.pid)?.state : undefined;
+  return state === 'T' || state === 't';
 }
 
 /**
@@ -76,6 +113,8 @@ export function isProcessIdentity(value: unknown): value is ProcessIdentity {
     typeof v.host === 'string' &&
     typeof v.pid === 'number' &&
     Number.isSafeInteger(v.pid) &&
-    (v.start === undefined || typeof v.start === 'number')
+    (v.start === undefined || typeof v.start === 'number') &&
+    (v.boot === undefined || typeof v.boot === 'string') &&
+    (v.pidNs === undefined || typeof v.pidNs === 'string')
   );
 }

@@ -171,7 +171,9 @@ describe('file locks between processes', () => {
             waitMs: 0, // raised to staleMs + 5 s: past staleness, well past the watch
           }),
           (err) =>
-            isTokenTrayError(err, 'lock_timeout') && err.message.includes(`process ${holder.pid}`),
+            isTokenTrayError(err, 'lock_timeout') &&
+            err.message.includes(`process ${holder.pid} holds account "work" and is stopped`) &&
+            (err.hint ?? '').includes(`kill -CONT ${holder.pid}`),
         );
         assert.equal(ran, false, 'no second holder while the first one lives');
       } finally {
@@ -211,6 +213,44 @@ describe('file locks between processes', () => {
     });
     assert.deepEqual(JSON.parse(await readFile(lock, 'utf8')), other);
   });
+  test('a lock whose mtime lies in the future is taken over once this waiter watched it for staleMs', async () => {
+    // Another host's clock running an hour ahead, or this one set back: by mtime it never ages.
+    const home = await tempHome();
+    const lock = join(home, 'locks', 'settings.lock');
+    await mkdir(join(home, 'locks'), { recursive: true });
+    const elsewhere = { ...selfIdentity(), host: 'elsewhere' };
+    await writeFile(lock, JSON.stringify({ holder: elsewhere, nonce: 'ahead' }));
+    const hourAhead = new Date(Date.now() + 3_600_000);
+    await utimes(lock, hourAhead, hourAhead);
+    const started = performance.now();
+    await withFileLock(join(home, 'locks', 'settings'), async () => undefined, { staleMs: 300 });
+    const waited = performance.now() - started;
+    assert.ok(waited >= 300 && waited < 3_000, `taken over after ${Math.round(waited)} ms`);
+  });
+
+  test(
+    'a claim made before the last reboot is dead at once; one from another pid namespace waits for staleness',
+    { skip: !selfIdentity().boot && 'no boot id here (Linux only)' },
+    async () => {
+      const home = await tempHome();
+      const lock = join(home, 'locks', 'account-work.lock');
+      await mkdir(join(home, 'locks'), { recursive: true });
+      // Our very pid and start time, from another boot: whatever runs under that pid now, it is
+      // not the holder.
+      const earlierBoot = { ...selfIdentity(), boot: 'an-earlier-boot' };
+      await writeFile(lock, JSON.stringify({ holder: earlierBoot, nonce: 'before reboot' }));
+      await assertTakenAtOnce(join(home, 'locks', 'account-work'));
+      // A pid of another namespace (a sandboxed app) names some other process here: neither its
+      // absence nor its start time says anything.
+      const sandboxed = { ...deadHolder(), pidNs: 'pid:[1]' };
+      await writeFile(lock, JSON.stringify({ holder: sandboxed, nonce: 'sandboxed' }));
+      const started = Date.now();
+      await withFileLock(join(home, 'locks', 'account-work'), async () => undefined, {
+        staleMs: 300,
+      });
+      assert.ok(Date.now() - started >= 250, 'not before it was stale');
+    },
+  );
 });
 
 /** Takes the lock as the next TokenTray process would, and fails if that took a wait. */

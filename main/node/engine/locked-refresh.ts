@@ -100,6 +100,9 @@ export class LockedRefresh {
         'No refresh token is stored for this account.',
       );
     }
+    // Still ours? Checked before the ledger is marked too, so a process whose lock was taken
+    // over while it waited above marks nothing over the new holder's entry.
+    lease.assertHeld();
     // Before the token is presented, when the answer may rotate it: from here on, other
     // processes know their memory may be old.
     const marked = sync.marksBeforePresenting(account, entry);
