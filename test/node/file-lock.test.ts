@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -15,7 +15,9 @@ const tempHome = () => mkdtemp(join(tmpdir(), 'tokentray-lock-'));
 
 // Reliability finding 1: a lock names its holder, so a dead holder's lock is taken over at once on
 // this host, a lock nobody can vouch for only once it is stale, and a live holder's never.
-describe('file locks between processes', () => {
+// Side by side: each test has its own folder, and most of their time is spent waiting for a lock to
+// go stale or for a waiter to give up, which need not be waited out one after another.
+describe('file locks between processes', { concurrency: true }, () => {
   test('a lock records its holder’s pid and start time', async () => {
     const home = await tempHome();
     await withFileLock(join(home, 'locks', 'settings'), async () => {
@@ -38,9 +40,7 @@ describe('file locks between processes', () => {
   test('a lock with no holder named (an older version’s) is taken over once stale', async () => {
     const home = await tempHome();
     await mkdir(join(home, 'locks', 'settings.lock'), { recursive: true });
-    const started = Date.now();
-    await withFileLock(join(home, 'locks', 'settings'), async () => undefined, { staleMs: 300 });
-    assert.ok(Date.now() - started >= 250, 'not before it was stale');
+    await assertTakenOnceStale(join(home, 'locks', 'settings'), 300);
   });
 
   test('an older version’s lock folder excludes us; one naming a dead holder is taken over at once', async () => {
@@ -54,9 +54,7 @@ describe('file locks between processes', () => {
       holderFile,
       JSON.stringify({ holder: { ...selfIdentity(), host: 'elsewhere' }, nonce: 'older' }),
     );
-    const started = Date.now();
-    await withFileLock(lock, async () => undefined, { staleMs: 300 });
-    assert.ok(Date.now() - started >= 250, 'not before it was stale');
+    await assertTakenOnceStale(lock, 300);
     // A dead holder named inside: taken over at once, as a dead holder's lock file is.
     await mkdir(`${lock}.lock`, { recursive: true });
     await writeFile(holderFile, JSON.stringify({ holder: deadHolder(), nonce: 'older' }));
@@ -244,11 +242,7 @@ describe('file locks between processes', () => {
       // absence nor its start time says anything.
       const sandboxed = { ...deadHolder(), pidNs: 'pid:[1]' };
       await writeFile(lock, JSON.stringify({ holder: sandboxed, nonce: 'sandboxed' }));
-      const started = Date.now();
-      await withFileLock(join(home, 'locks', 'account-work'), async () => undefined, {
-        staleMs: 300,
-      });
-      assert.ok(Date.now() - started >= 250, 'not before it was stale');
+      await assertTakenOnceStale(join(home, 'locks', 'account-work'), 300);
     },
   );
 });
@@ -258,6 +252,17 @@ async function assertTakenAtOnce(lockPath: string): Promise<void> {
   const started = Date.now();
   assert.equal(await withFileLock(lockPath, async () => 'mine'), 'mine');
   assert.ok(Date.now() - started < 1_000, `waited ${Date.now() - started} ms`);
+}
+
+/**
+ * Takes the lock with `staleMs`, and fails if that happened before the lock was stale: measured
+ * from the lock's own mtime, since this process may have been busy before it began to wait.
+ */
+async function assertTakenOnceStale(lockPath: string, staleMs: number): Promise<void> {
+  const touched = (await stat(`${lockPath}.lock`)).mtimeMs;
+  await withFileLock(lockPath, async () => undefined, { staleMs });
+  const age = Date.now() - touched;
+  assert.ok(age >= staleMs, `taken over ${Math.round(age)} ms after its last touch`);
 }
 
 /** A holder on this host whose process has exited. */
