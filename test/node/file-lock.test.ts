@@ -12,6 +12,10 @@ import { holdLock } from '../support/crash-helpers.js';
 import { waitFor } from '../support/wait-for.js';
 
 const tempHome = () => mkdtemp(join(tmpdir(), 'tokentray-lock-'));
+/** Linux, with /proc telling this process's start time, boot and pid namespace. */
+const pidSpaceKnown = [selfIdentity().start, selfIdentity().boot, selfIdentity().pidNs].every(
+  (known) => known !== undefined,
+);
 
 // Reliability finding 1: a lock names its holder, so a dead holder's lock is taken over at once on
 // this host, a lock nobody can vouch for only once it is stale, and a live holder's never.
@@ -151,7 +155,7 @@ describe('file locks between processes', { concurrency: true }, () => {
 
   test(
     'a running holder keeps its lock however long it goes untouched (stopped, or asleep)',
-    { skip: process.platform !== 'linux' && 'only Linux tells a running holder from a reused pid' },
+    { skip: !pidSpaceKnown && 'only Linux tells a running holder from a reused pid' },
     async () => {
       const home = await tempHome();
       const holder = await holdLock(home, 'account-work', { staleMs: 300 });
@@ -228,7 +232,7 @@ describe('file locks between processes', { concurrency: true }, () => {
 
   test(
     'a claim made before the last reboot is dead at once; one from another pid namespace waits for staleness',
-    { skip: !selfIdentity().boot && 'no boot id here (Linux only)' },
+    { skip: !pidSpaceKnown && 'no boot id or pid namespace here (Linux only)' },
     async () => {
       const home = await tempHome();
       const lock = join(home, 'locks', 'account-work.lock');
