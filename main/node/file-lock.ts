@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { TokenTrayError } from '../common/errors.js';
 import {
   breakLock,
+  holds,
   tryClaim,
   isDead,
   isStale,
@@ -75,7 +76,7 @@ export async function withFileLock<T>(
   try {
     return await fn({
       assertHeld: () => {
-        if (inspect(lock)?.claim?.nonce !== claim.nonce) throw lockLost(lockPath);
+        if (!holds(lock, claim)) throw lockLost(lockPath);
       },
     });
   } finally {

@@ -209,8 +209,12 @@ function removeLock(path: string, folder: boolean): boolean {
  * synchronous; a takeover can only land between them in that case.
  */
 export function release(lock: string, claim: Claim): void {
-  if (inspect(lock)?.claim?.nonce !== claim.nonce) return;
-  removeLock(lock, false);
+  if (holds(lock, claim)) removeLock(lock, false);
+}
+
+/** The lock file still holds `claim`: not taken over, nor released. */
+export function holds(lock: string, claim: Claim): boolean {
+  return inspect(lock)?.claim?.nonce === claim.nonce;
 }
 
 function toClaim(text: string): Claim | undefined {

@@ -55,7 +55,7 @@ export function isCertainlyDead(holder: ProcessIdentity): boolean {
   const me = selfIdentity();
   if (differ(holder.boot, me.boot)) return true;
   if (differ(holder.pidNs, me.pidNs)) return false;
-  if (holder.pid === process.pid) return holder.start !== selfIdentity().start;
+  if (holder.pid === process.pid) return holder.start !== me.start;
   try {
     process.kill(holder.pid, 0);
   } catch (err) {
@@ -75,19 +75,25 @@ export function isCertainlyDead(holder: ProcessIdentity): boolean {
  * reused pid from the holder, so there staleness still ends a claim.
  */
 export function isCertainlyAlive(holder: ProcessIdentity): boolean {
-  const me = selfIdentity();
-  if (holder.host !== hostname() || holder.start === undefined) return false;
-  if (holder.boot === undefined || holder.boot !== me.boot || holder.pidNs !== me.pidNs)
-    return false;
-  if (holder.pid === process.pid) return holder.start === selfIdentity().start;
-  const now = procStat(holder.pid);
-  return now !== undefined && now.state !== 'Z' && now.start === holder.start;
+  return stateIfAlive(holder) !== undefined;
 }
 
 /** A running holder that is stopped (Ctrl-Z, a debugger): it keeps its lock until it goes on. */
 export function isStopped(holder: ProcessIdentity): boolean {
-  const state = isCertainlyAlive(holder) ? procStat(holder.pid)?.state : undefined;
+  const state = stateIfAlive(holder);
   return state === 'T' || state === 't';
+}
+
+/** The holder's state (field 3 of /proc/<pid>/stat) if it is certainly alive, else undefined. */
+function stateIfAlive(holder: ProcessIdentity): string | undefined {
+  const me = selfIdentity();
+  if (holder.host !== hostname() || holder.start === undefined) return undefined;
+  if (holder.boot === undefined || holder.boot !== me.boot || holder.pidNs !== me.pidNs)
+    return undefined;
+  // This very process is running, whatever /proc would say: it is asking.
+  if (holder.pid === process.pid) return holder.start === me.start ? 'R' : undefined;
+  const now = procStat(holder.pid);
+  return now?.start === holder.start && now.state !== 'Z' ? now.state : undefined;
 }
 
 /**
