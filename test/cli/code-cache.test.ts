@@ -18,7 +18,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { codeCacheFile, codeCacheKey } from '../../main/cli/code-cache.js';
 import { codeCacheDir } from '../../main/node/paths.js';
-import { freshHome, tokentray as spawnTokentray } from '../support/cli-runner.js';
+import { freshHome, spawnedTokentray } from '../support/cli-runner.js';
 import { testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 import { pastedAdd } from '../support/pasted-add.js';
@@ -27,8 +27,7 @@ import { pastedAdd } from '../support/pasted-add.js';
 // is in that file, a command must give the right answer; a bad file is replaced, and a file in a
 // folder other users may write is neither used nor written. Real processes, as a shell runs them.
 const SERVICE = testService(import.meta.url);
-const tokentray = (args: string[], home: string, env: NodeJS.ProcessEnv = {}) =>
-  spawnTokentray(args, home, { TOKENTRAY_KEYCHAIN_SERVICE: SERVICE, ...env });
+const tokentray = spawnedTokentray(SERVICE);
 const BUNDLE = fileURLToPath(new URL('../../dist/main/cli/run-cli.cjs', import.meta.url));
 
 /** Modes mean something here; on Windows the data folder's ACL is the line (private-folder.ts). */

@@ -5,11 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startBrowserHandoff, type BrowserHandoff } from '../support/browser-handoff.js';
-import {
-  freshHome,
-  inProcessTokentray,
-  tokentray as spawnedTokentray,
-} from '../support/cli-runner.js';
+import { freshHome, inProcessTokentray, spawnedTokentray } from '../support/cli-runner.js';
 import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 import { signInAtProvider } from '../support/provider-pages.js';
@@ -20,8 +16,7 @@ import { pastedAdd } from '../support/pasted-add.js';
 // too). The rest run in-process. The keychain service is this file's own.
 const SERVICE = testService(import.meta.url);
 const { vault } = keychainOf(SERVICE);
-const tokentray = (args: string[], home: string, env: NodeJS.ProcessEnv = {}) =>
-  spawnedTokentray(args, home, { TOKENTRAY_KEYCHAIN_SERVICE: SERVICE, ...env });
+const tokentray = spawnedTokentray(SERVICE);
 const inProcess = inProcessTokentray(SERVICE);
 
 // A malicious or broken authorization server, and the network between: the real oidc-provider

@@ -7,7 +7,7 @@ import { startBrowserHandoff, type BrowserHandoff } from '../support/browser-han
 import {
   freshHome,
   inProcessTokentray,
-  tokentray as spawnedTokentray,
+  spawnedTokentray,
   type CliResult,
 } from '../support/cli-runner.js';
 import { isActive } from '../support/introspect.js';
@@ -25,8 +25,7 @@ import { pastedAdd } from '../support/pasted-add.js';
 const SERVICE = testService(import.meta.url);
 const { vault, entries: keychainEntries } = keychainOf(SERVICE);
 const tokentray = inProcessTokentray(SERVICE);
-const spawned = (args: string[], home: string, env: NodeJS.ProcessEnv = {}) =>
-  spawnedTokentray(args, home, { TOKENTRAY_KEYCHAIN_SERVICE: SERVICE, ...env });
+const spawned = spawnedTokentray(SERVICE);
 
 // What other real authorization servers do, mounted on the real oidc-provider (configured, or
 // wrapped by test/support/interop-middleware.ts), against the built CLI with Chromium as the

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freshHome, tokentray } from '../support/cli-runner.js';
+import { freshHome, spawnedTokentray } from '../support/cli-runner.js';
 import { keychainOf, testService } from '../support/keychain-inspect.js';
 import { startLocalProvider, type LocalProvider } from '../support/local-provider.js';
 import { pastedAdd } from '../support/pasted-add.js';
@@ -10,8 +10,7 @@ import { pastedAdd } from '../support/pasted-add.js';
 const SERVICE = testService(import.meta.url);
 const { vault } = keychainOf(SERVICE);
 /** A real `tokentray` process on this file's keychain service: the fast path is part of the rule. */
-const run = (args: string[], home: string, env: NodeJS.ProcessEnv = {}) =>
-  tokentray(args, home, { TOKENTRAY_KEYCHAIN_SERVICE: SERVICE, ...env });
+const run = spawnedTokentray(SERVICE);
 
 // What `tokentray token` does without --min-ttl, against the real oidc-provider, each command in
 // a new process: a default never makes it fail, and a still-valid token beats an error.

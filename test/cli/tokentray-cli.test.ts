@@ -6,7 +6,7 @@ import {
   freshHome,
   inProcessTokentray,
   start,
-  tokentray as spawnTokentray,
+  spawnedTokentray,
   transcript,
 } from '../support/cli-runner.js';
 import { isActive } from '../support/introspect.js';
@@ -21,8 +21,7 @@ const { vault, entries: keychainEntries, expireCachedToken } = keychainOf(SERVIC
 /** Each command in-process, through runCli, with its own streams, environment and engine. */
 const tokentray = inProcessTokentray(SERVICE);
 /** Each command in a new process of the built `bin` entry: for the fast path, exit codes and races. */
-const spawned = (args: string[], home: string, env: NodeJS.ProcessEnv = {}) =>
-  spawnTokentray(args, home, { TOKENTRAY_KEYCHAIN_SERVICE: SERVICE, ...env });
+const spawned = spawnedTokentray(SERVICE);
 
 // The whole CLI against a real authorization server that rotates refresh tokens and revokes the
 // grant when a spent one comes back, with the real keychain.

@@ -83,6 +83,12 @@ export async function tokentray(
   return result;
 }
 
+/** `tokentray` in a new process, as above, on the test file's keychain `service`. */
+export function spawnedTokentray(service: string) {
+  return (args: string[], home: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
+    tokentray(args, home, { TOKENTRAY_KEYCHAIN_SERVICE: service, ...env });
+}
+
 export async function freshHome(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'tokentray-home-'));
 }
