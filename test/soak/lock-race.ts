@@ -22,7 +22,11 @@ const { withFileLock } = await import(${JSON.stringify(FILE_LOCK)});
 const lock = dir + '/locks/settings.lock';
 const ours = () => { try { return JSON.parse(readFileSync(lock, 'utf8')).holder.pid === process.pid; } catch { return false; } };
 writeFileSync(dir + '/ready-' + name, '');
-while (!existsSync(dir + '/go')) await new Promise((r) => setTimeout(r, 2));
+const readyBy = Date.now() + 60_000; // the soak kills a racer it gave up on; this one gives up too
+while (!existsSync(dir + '/go')) {
+  if (Date.now() > readyBy) throw new Error(name + ': never told to go');
+  await new Promise((r) => setTimeout(r, 2));
+}
 for (let i = 0; i < Number(turns); i++) {
   const asked = Date.now();
   await withFileLock(dir + '/locks/settings', async () => {
